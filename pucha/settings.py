@@ -1,0 +1,140 @@
+"""pucha's settings: every setting, its default and its meaning, in one place.
+
+Settings come from ``pucha.toml`` in the working directory (or the file named
+by ``PUCHA_CONFIG``), overridden by ``PUCHA_*`` environment variables
+(CONTRACT §6).  Keys in the TOML file are the lower-case names below without
+the ``PUCHA_`` prefix, e.g. ``home = "/srv/pucha"`` or ``probe_rounds = 20``.
+
+``SETTINGS`` is the documented table; a test fails when a setting used in
+code is missing from it or from the README.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str  # environment variable
+    default: Any
+    doc: str
+    parse: Callable[[str], Any] = str
+
+
+def _bool(s: str) -> bool:
+    return s.strip().lower() in ("1", "true", "yes", "on")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("PUCHA_HOME", ".pucha", "data directory: embedded stores, logs"),
+    Setting("PUCHA_DATABASE_URL", None, "registry and portal database (SQLAlchemy URL); unset: SQLite in PUCHA_HOME"),
+    Setting("PUCHA_REDIS_URL", None, "shared crawl frontier (scrapy-redis); unset: Scrapy's own scheduler, in-process"),
+    Setting("PUCHA_KAFKA_BOOTSTRAP", None, "event bus (host:port[,host:port]); unset: in-process hand-off"),
+    Setting("PUCHA_CLICKHOUSE_URL", None, "event and scorecard store, clickhouse://host:port/db; unset: embedded store in PUCHA_HOME"),
+    Setting("PUCHA_RULEBOOK", "2015", "rulebook the scorers apply (scorers/rulebooks/<name>.toml)"),
+    Setting("PUCHA_PROBE_ROUNDS", 20, "homepage probes per sweep (附件2: 20 a day or more)", int),
+    Setting("PUCHA_PROBE_INTERVAL", 60.0, "seconds between probe rounds in a sweep", float),
+    Setting("PUCHA_PROBE_TIMEOUT", 15.0, "seconds after which a probe has failed (附件2: 15 s)", float),
+    Setting("PUCHA_LINK_TIMEOUT", 15.0, "seconds after which a link check has failed", float),
+    Setting("PUCHA_PAGE_TIMEOUT", 15.0, "download timeout of crawled pages, seconds", float),
+    Setting("PUCHA_MAX_PAGES_PER_SITE", 500, "page cap per site per sweep (a trap defence)", int),
+    Setting("PUCHA_MAX_DEPTH", 3, "link depth below the homepage and the registered columns", int),
+    Setting("PUCHA_MAX_LIST_PAGES", 20, "pagination pages followed per column", int),
+    Setting("PUCHA_MAX_PAGE_BYTES", 2_000_000, "larger responses are cut off and counted as failed pages", int),
+    Setting("PUCHA_MAX_REDIRECTS", 5, "redirects followed before a target counts as a loop (CONTRACT §4)", int),
+    Setting("PUCHA_CONCURRENCY_PER_HOST", 2, "concurrent requests per host (politeness)", int),
+    Setting("PUCHA_DELAY_PER_HOST", 0.5, "seconds between requests to one host (politeness)", float),
+    Setting("PUCHA_CONCURRENCY", 64, "concurrent requests of one crawl process", int),
+    Setting("PUCHA_RETRIES", 2, "retries of a failed page fetch, with backoff", int),
+    Setting("PUCHA_ROBOTS_OBEY", True, "honour robots.txt (and its Crawl-delay)", _bool),
+    Setting("PUCHA_ROBOTS_OVERRIDE", False, "census office override: ignore robots.txt Crawl-delay", _bool),
+    Setting("PUCHA_USER_AGENT", "pucha/0.1 (+https://pucha.example.gov.cn/about; 全国政府网站普查)",
+            "User-Agent naming the census and a contact URL"),
+    Setting("PUCHA_LOG_LEVEL", "WARNING", "log level of the crawl (Scrapy's LOG_LEVEL)"),
+    Setting("PUCHA_SMTP_HOST", None, "SMTP server for the portal's mail; unset: mail is logged, not sent"),
+    Setting("PUCHA_SMTP_PORT", 25, "SMTP port", int),
+    Setting("PUCHA_SMTP_USER", None, "SMTP login, when the server wants one"),
+    Setting("PUCHA_SMTP_PASSWORD", None, "SMTP password"),
+    Setting("PUCHA_SMTP_FROM", "pucha@localhost", "sender address of the portal's mail"),
+    Setting("PUCHA_SECRET_KEY", None, "portal session signing key; unset: generated once into PUCHA_HOME"),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be read; the message names the file or variable."""
+
+
+class Settings:
+    """Resolved settings.  Attribute names are lower-case without the prefix."""
+
+    def __init__(self, values: dict[str, Any]):
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"no setting {name!r} (see pucha.settings.SETTINGS)") from None
+
+    def replace(self, **changes: Any) -> "Settings":
+        unknown = set(changes) - set(self._values)
+        if unknown:
+            raise AttributeError(f"no setting {sorted(unknown)}")
+        return Settings({**self._values, **changes})
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    @property
+    def home(self) -> Path:  # type: ignore[override]
+        p = Path(self._values["home"])
+        p.mkdir(parents=True, exist_ok=True)
+        return p
+
+    @property
+    def database_url(self) -> str:
+        url = self._values["database_url"]
+        return url or f"sqlite:///{self.home / 'registry.sqlite3'}"
+
+    @property
+    def distributed(self) -> bool:
+        return bool(self.redis_url and self.kafka_bootstrap and self.clickhouse_url)
+
+
+def _key(setting: Setting) -> str:
+    return setting.name.removeprefix("PUCHA_").lower()
+
+
+def load(environ: dict[str, str] | None = None, config: str | Path | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    path = Path(config or env.get("PUCHA_CONFIG") or "pucha.toml")
+    from_file: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            from_file = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+        known = {_key(s) for s in SETTINGS}
+        unknown = sorted(set(from_file) - known)
+        if unknown:
+            raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}")
+    elif env.get("PUCHA_CONFIG"):
+        raise ConfigError(f"PUCHA_CONFIG names {path}, which does not exist")
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        key = _key(s)
+        value = from_file.get(key, s.default)
+        raw = env.get(s.name)
+        if raw is not None and raw != "":
+            try:
+                value = s.parse(raw)
+            except ValueError:
+                raise ConfigError(f"{s.name}={raw!r}: not a valid {s.parse.__name__}") from None
+        values[key] = value
+    return Settings(values)
