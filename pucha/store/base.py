@@ -1,0 +1,44 @@
+"""The result store interface (a bytewax-style sink with reads for the reports)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Protocol, Sequence
+
+from pucha.events import Event
+
+
+@dataclass(frozen=True)
+class SweepInfo:
+    sweep: str
+    as_of: str
+    started: float
+    finished: float | None = None
+    status: str = "running"  # running | done | failed
+    sites: int = 0
+    params: str = "{}"
+
+
+class ResultStore(Protocol):
+    def write_events(self, events: Sequence[Event]) -> None:
+        """Idempotent: an event id already stored is kept (or replaced by the canonical one)."""
+
+    def events(self, sweep: str, site: str | None = None) -> Iterator[Event]: ...
+
+    def write_scorecards(self, sweep: str, cards: Sequence[dict]) -> None:
+        """Automatic scorecards (decisions not applied), replacing those of the same sweep/site/as_of."""
+
+    def scorecards(self, as_of: str, region: str | None = None) -> list[dict]:
+        """The newest sweep's card per site for that as_of."""
+
+    def begin_sweep(self, info: SweepInfo) -> None: ...
+
+    def finish_sweep(self, sweep: str, status: str = "done") -> None: ...
+
+    def sweep(self, sweep: str) -> SweepInfo | None: ...
+
+    def sweeps(self) -> list[SweepInfo]: ...
+
+    def done_sites(self, sweep: str) -> set[str]:
+        """Sites whose SiteDone event is stored (a resumed sweep skips them)."""
+
+    def close(self) -> None: ...

@@ -1,0 +1,128 @@
+"""The embedded result store: one SQLite file in PUCHA_HOME.
+
+Events are keyed by their deterministic id; a duplicate replaces the stored
+one only when it is the canonical choice (pucha.events), so any order of
+arrival leaves the same rows.  Scorecards are kept per sweep: history is
+the sweeps table plus every sweep's cards.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from pucha.events import Event, from_json
+
+from .base import SweepInfo
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+  event_id TEXT PRIMARY KEY, sweep TEXT NOT NULL, site TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_site ON events (sweep, site);
+CREATE TABLE IF NOT EXISTS sweeps (
+  sweep TEXT PRIMARY KEY, as_of TEXT NOT NULL, started REAL NOT NULL, finished REAL,
+  status TEXT NOT NULL, sites INTEGER NOT NULL, params TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS scorecards (
+  sweep TEXT NOT NULL, site TEXT NOT NULL, as_of TEXT NOT NULL, rulebook TEXT NOT NULL,
+  region TEXT NOT NULL, verdict TEXT NOT NULL, total_tenths INTEGER NOT NULL, body TEXT NOT NULL,
+  computed REAL NOT NULL, PRIMARY KEY (sweep, site, as_of, rulebook));
+CREATE INDEX IF NOT EXISTS scorecards_asof ON scorecards (as_of, region);
+"""
+
+
+class EmbeddedStore:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._conn().executescript(SCHEMA)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=60)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    # --- events --------------------------------------------------------------------------
+    def write_events(self, events: Sequence[Event]) -> None:
+        rows = [(e.event_id, e.sweep, e.site, e.kind, e.to_json()) for e in events]
+        with self._conn() as c:
+            c.executemany(
+                "INSERT INTO events VALUES (?,?,?,?,?) ON CONFLICT(event_id) DO UPDATE "
+                "SET body = excluded.body WHERE excluded.body < events.body", rows)
+
+    def events(self, sweep: str, site: str | None = None) -> Iterator[Event]:
+        if site is None:
+            cur = self._conn().execute("SELECT body FROM events WHERE sweep = ? ORDER BY site, event_id", (sweep,))
+        else:
+            cur = self._conn().execute("SELECT body FROM events WHERE sweep = ? AND site = ? ORDER BY event_id",
+                                       (sweep, site))
+        for (body,) in cur:
+            yield from_json(body)
+
+    def done_sites(self, sweep: str) -> set[str]:
+        cur = self._conn().execute("SELECT site FROM events WHERE sweep = ? AND kind = 'site_done'", (sweep,))
+        return {r[0] for r in cur}
+
+    def count_events(self, sweep: str) -> int:
+        return self._conn().execute("SELECT count(*) FROM events WHERE sweep = ?", (sweep,)).fetchone()[0]
+
+    # --- scorecards ------------------------------------------------------------------------
+    def write_scorecards(self, sweep: str, cards: Sequence[dict]) -> None:
+        import time
+
+        now = time.time()
+        rows = [(sweep, c["home_url"], c["as_of"], c["rulebook"], c["region"], c["verdict"],
+                 c["total_tenths"], json.dumps(c, ensure_ascii=False, sort_keys=True), now) for c in cards]
+        with self._conn() as conn:
+            conn.executemany("INSERT OR REPLACE INTO scorecards VALUES (?,?,?,?,?,?,?,?,?)", rows)
+
+    def scorecards(self, as_of: str, region: str | None = None) -> list[dict]:
+        # The newest sweep per site: sweeps sort by their start time.
+        sql = ("SELECT s.body FROM scorecards s JOIN sweeps w ON w.sweep = s.sweep "
+               "WHERE s.as_of = ? {region} AND w.started = (SELECT max(w2.started) FROM scorecards s2 "
+               "JOIN sweeps w2 ON w2.sweep = s2.sweep WHERE s2.site = s.site AND s2.as_of = s.as_of) "
+               "ORDER BY s.region, s.site")
+        args: list = [as_of]
+        if region:
+            sql = sql.format(region="AND s.region = ?")
+            args.append(region)
+        else:
+            sql = sql.format(region="")
+        return [json.loads(b) for (b,) in self._conn().execute(sql, args)]
+
+    def site_history(self, site: str) -> list[dict]:
+        cur = self._conn().execute(
+            "SELECT s.body FROM scorecards s JOIN sweeps w ON w.sweep = s.sweep WHERE s.site = ? ORDER BY w.started",
+            (site,))
+        return [json.loads(b) for (b,) in cur]
+
+    # --- sweeps ----------------------------------------------------------------------------
+    def begin_sweep(self, info: SweepInfo) -> None:
+        with self._conn() as c:
+            c.execute("INSERT OR REPLACE INTO sweeps VALUES (?,?,?,?,?,?,?)",
+                      (info.sweep, info.as_of, info.started, info.finished, info.status, info.sites, info.params))
+
+    def finish_sweep(self, sweep: str, status: str = "done") -> None:
+        import time
+
+        with self._conn() as c:
+            c.execute("UPDATE sweeps SET finished = ?, status = ? WHERE sweep = ?", (time.time(), status, sweep))
+
+    def sweep(self, sweep: str) -> SweepInfo | None:
+        row = self._conn().execute("SELECT * FROM sweeps WHERE sweep = ?", (sweep,)).fetchone()
+        return SweepInfo(*row) if row else None
+
+    def sweeps(self) -> list[SweepInfo]:
+        return [SweepInfo(*r) for r in self._conn().execute("SELECT * FROM sweeps ORDER BY started")]
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None

@@ -1,0 +1,202 @@
+"""What the rules look at, derived from a site's events (docs/READING.md says how).
+
+Rules never walk raw events: they ask these views, so every rulebook reads
+the same homepage, the same columns and the same broken links.  All views
+are order-independent (events come sorted by id; outputs are sorted).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from pucha.events import Item, Letter
+from pucha.registry.records import ColumnRecord, SiteRecord
+
+from .state import SiteState
+from .windows import parse, within
+
+
+@dataclass
+class ColumnView:
+    column: ColumnRecord
+    opened: bool = False
+    seen: bool = False  # any page of it was attempted at all
+    items: list[Item] = field(default_factory=list)
+    error: str | None = None
+    status: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.items
+
+    @property
+    def newest(self) -> str | None:
+        dates = [i.date for i in self.items if parse(i.date)]
+        return max(dates) if dates else None
+
+    def count_within(self, as_of: date, spec: str) -> int:
+        return sum(1 for i in self.items if within(i.date, as_of, spec))
+
+    def evidence(self) -> dict:
+        ev: dict = {"url": self.column.url, "column": self.column.name, "category": self.column.category,
+                    "newest_date": self.newest, "items": len(self.items)}
+        if not self.opened:
+            ev["error"] = self.error or (f"HTTP {self.status}" if self.status else "not opened")
+        return ev
+
+
+@dataclass
+class TargetView:
+    target: str
+    sources: set[str]
+    ok: bool | None = None  # None: never checked
+    status: int | None = None
+    error: str | None = None
+    soft404: bool = False
+
+    @property
+    def broken(self) -> bool:
+        return self.ok is False
+
+
+def _distinct(items: list[Item]) -> list[Item]:
+    seen: dict[str, Item] = {}
+    for it in items:
+        key = it.url or it.title
+        prev = seen.get(key)
+        # Keep the dated reading if one list shows a date and another does not.
+        if prev is None or (prev.date or "") < (it.date or ""):
+            seen[key] = it
+    return [seen[k] for k in sorted(seen)]
+
+
+class SiteFacts:
+    def __init__(self, site: SiteRecord, state: SiteState, as_of: date):
+        self.site = site
+        self.state = state
+        self.as_of = as_of
+        self.home = site.home_url
+
+    # --- probes -------------------------------------------------------------------------
+    @cached_property
+    def probes(self) -> list:
+        return list(self.state.of("probe"))
+
+    @cached_property
+    def failed_probes(self) -> list:
+        return [p for p in self.probes if not p.ok]
+
+    # --- lists ----------------------------------------------------------------------------
+    @cached_property
+    def _lists(self) -> list:
+        return list(self.state.of("list_items"))
+
+    @cached_property
+    def home_linked(self) -> set[str]:
+        return {l.target for l in self.state.of("link") if l.source == self.home}
+
+    @cached_property
+    def homepage_items(self) -> list[Item]:
+        return _distinct([i for ev in self._lists if ev.role == "home" and ev.column == self.home
+                          for i in ev.items])
+
+    @cached_property
+    def is_navigation_home(self) -> bool:
+        return not any(i.date and parse(i.date) for i in self.homepage_items)
+
+    @cached_property
+    def second_level_pages(self) -> list[str]:
+        pages = {ev.page_url for ev in self._lists
+                 if ev.page_no == 1 and ev.page_url in self.home_linked and ev.page_url != self.home}
+        return sorted(pages)
+
+    @cached_property
+    def update_items(self) -> list[Item]:
+        """The items of the homepage rules: the homepage's, or the second-level pages' for a navigation homepage."""
+        if not self.is_navigation_home:
+            return self.homepage_items
+        pages = set(self.second_level_pages)
+        return _distinct([i for ev in self._lists if ev.page_no == 1 and ev.page_url in pages
+                          for i in ev.items])
+
+    @cached_property
+    def columns(self) -> list[ColumnView]:
+        by_url: dict[str, list] = {}
+        for ev in self._lists:
+            if ev.role == "column":
+                by_url.setdefault(ev.column, []).append(ev)
+        views = []
+        for col in self.site.columns:
+            v = ColumnView(col)
+            for ev in by_url.get(col.url, ()):
+                v.seen = True
+                if ev.page_no == 1:
+                    v.opened, v.status, v.error = ev.opened, ev.status, ev.error
+                v.items.extend(ev.items)
+            v.items = _distinct(v.items)
+            views.append(v)
+        return views
+
+    def columns_of(self, *categories: str) -> list[ColumnView]:
+        return [v for v in self.columns if v.column.category in categories]
+
+    # --- interaction ------------------------------------------------------------------------
+    def letters(self, columns: list[ColumnRecord]) -> list[tuple[str, Letter]]:
+        urls = {c.url for c in columns}
+        out: dict[tuple, tuple[str, Letter]] = {}
+        for ev in self.state.of("interaction_rows"):
+            if ev.column in urls:
+                for row in ev.rows:
+                    out[(row.url or "", row.title, row.submitted or "")] = (ev.page_url, row)
+        return [out[k] for k in sorted(out)]
+
+    def interaction_opened(self, columns: list[ColumnRecord]) -> dict[str, bool]:
+        urls = {c.url for c in columns}
+        opened = {u: False for u in urls}
+        for ev in self.state.of("interaction_rows"):
+            if ev.column in urls and ev.page_no == 1:
+                opened[ev.column] = ev.opened
+        return opened
+
+    # --- links ------------------------------------------------------------------------------
+    @cached_property
+    def targets(self) -> dict[str, TargetView]:
+        views: dict[str, TargetView] = {}
+        for l in self.state.of("link"):
+            v = views.get(l.target)
+            if v is None:
+                v = views[l.target] = TargetView(l.target, set())
+            v.sources.add(l.source)
+        for c in self.state.of("link_check"):
+            v = views.get(c.target)
+            if v is not None:
+                v.ok, v.status, v.error, v.soft404 = c.ok, c.status, c.error, c.soft404
+        return views
+
+    @cached_property
+    def prominent_sources(self) -> set[str]:
+        """Pages whose broken links cost 1 point: the homepage, plus the second level of a navigation homepage."""
+        if self.is_navigation_home:
+            return {self.home} | {t for t in self.home_linked}
+        return {self.home}
+
+    # --- service ----------------------------------------------------------------------------
+    @cached_property
+    def guides(self) -> list:
+        return [g for g in self.state.of("guide_elements") if g.opened]
+
+    @cached_property
+    def attachments(self) -> dict[str, list]:
+        out: dict[str, list] = {}
+        for a in self.state.of("attachment_check"):
+            out.setdefault(a.target, []).append(a)
+        return out
+
+    @cached_property
+    def systems(self) -> dict[str, object]:
+        return {s.url: s for s in self.state.of("system_check")}
+
+    @cached_property
+    def text_findings(self) -> list:
+        return list(self.state.of("text_finding"))

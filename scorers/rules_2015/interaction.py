@@ -1,0 +1,59 @@
+"""互动回应情况 and 互动回应差."""
+from __future__ import annotations
+
+from ..facts import SiteFacts
+from ..rulebook import Rule, Rulebook
+from ..scorecard import Finding, tenths
+from ..windows import add, parse, window_start, within
+
+
+def no_response(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding | None:
+    p = rule.params
+    cols = [c for c in facts.site.columns if c.category in p["categories"]]
+    late_cutoff = window_start(facts.as_of, p["reply_within"])
+    ev = []
+    for page, row in facts.letters(cols):
+        sub = parse(row.submitted)
+        if not within(row.submitted, facts.as_of, p["window"]):
+            continue
+        replied = parse(row.replied)
+        item = {"url": row.url or page, "title": row.title, "submitted": row.submitted,
+                "replied": row.replied, "status": row.status}
+        if replied is not None:
+            if replied > add(sub, p["reply_within"]):
+                ev.append({**item, "problem": "replied_late"})
+        elif row.status != "replied" and sub < late_cutoff:
+            ev.append({**item, "problem": "unreplied"})
+    return Finding(rule.id, veto=True, evidence=ev) if ev else None
+
+
+def consultation(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding | None:
+    p = rule.params
+    cols = [c for c in facts.site.columns if c.category in p["categories"]]
+    if not cols:
+        return Finding(rule.id, tenths=tenths(p["none"]), evidence=[{"url": facts.home, "problem": "none_registered"}])
+    recent = [r for _, r in facts.letters(cols) if within(r.submitted, facts.as_of, p["window"])]
+    if not recent:
+        opened = facts.interaction_opened(cols)
+        return Finding(rule.id, tenths=tenths(p["unused"]),
+                       evidence=[{"url": c.url, "column": c.name, "opened": opened.get(c.url, False),
+                                  "letters_within_window": 0} for c in cols])
+    return None
+
+
+def activities(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding | None:
+    """调查征集 / 互动访谈: dated items of the columns' lists are the activities."""
+    p = rule.params
+    views = facts.columns_of(*p["categories"])
+    if not views:
+        if p["none"]:
+            return Finding(rule.id, tenths=tenths(p["none"]), evidence=[{"url": facts.home, "problem": "none_registered"}])
+        return None
+    count = sum(v.count_within(facts.as_of, p["window"]) for v in views)
+    ev = [{**v.evidence(), "activities_within_window": v.count_within(facts.as_of, p["window"])} for v in views]
+    if any(not v.opened for v in views) or count == 0:
+        return Finding(rule.id, tenths=tenths(p["unusable"]), evidence=ev)
+    needed = p["portal_min"] if facts.site.is_portal else p["other_min"]
+    if count < needed:
+        return Finding(rule.id, tenths=tenths(p["few"]), evidence=[{"activities": count, "needed": needed}] + ev)
+    return None

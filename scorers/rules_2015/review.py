@@ -1,0 +1,35 @@
+"""Candidates for a person (CONTRACT §4, M) and the rules only a person decides."""
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from ..facts import SiteFacts
+from ..rulebook import Rule, Rulebook
+from ..scorecard import Finding
+
+
+def candidate_id(site: str, rule: str, what: str, key: str) -> str:
+    """Stable across sweeps, so a decision on a candidate holds when the next sweep finds it again."""
+    return hashlib.blake2b(f"{site}\x1f{rule}\x1f{what}\x1f{key}".encode(), digest_size=8).hexdigest()
+
+
+def candidate(facts: SiteFacts, rule: str, what: str, url: str, **extra: Any) -> dict[str, Any]:
+    c = {"id": candidate_id(facts.home, rule, what, url + "\x1f" + str(extra.get("term", ""))),
+         "rule": rule, "what": what, "url": url}
+    c.update(extra)
+    return c
+
+
+def confirmed_only(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding:
+    """严重错误: the scan only lists candidates; a confirmation (scorers.decisions) makes the veto."""
+    f = Finding(rule.id)
+    for t in facts.text_findings:
+        f.needs_review.append(candidate(facts, rule.id, t.what, t.url, term=t.term,
+                                        context=t.context, suggestion=t.suggestion))
+    return f
+
+
+def manual(facts: SiteFacts, rule: Rule, book: Rulebook) -> None:
+    """Entered by a reviewer only (scorers.decisions)."""
+    return None

@@ -1,0 +1,68 @@
+"""信息更新情况 and the update vetoes: the homepage and the registered columns."""
+from __future__ import annotations
+
+from ..facts import ColumnView, SiteFacts
+from ..rulebook import Rule, Rulebook
+from ..scorecard import Finding, tenths
+from ..windows import parse, within
+
+
+def _homepage_evidence(facts: SiteFacts, window: str) -> dict:
+    items = facts.update_items
+    recent = [i for i in items if within(i.date, facts.as_of, window)]
+    dates = [i.date for i in items if parse(i.date)]
+    ev = {"url": facts.home, "navigation_homepage": facts.is_navigation_home,
+          "items": len(items), "dated_items": len(dates), "recent_items": len(recent),
+          "newest_date": max(dates) if dates else None}
+    if facts.is_navigation_home:
+        ev["second_level_pages"] = facts.second_level_pages[:20]
+    return ev
+
+
+def _recent_count(facts: SiteFacts, window: str) -> int:
+    return sum(1 for i in facts.update_items if within(i.date, facts.as_of, window))
+
+
+def homepage_not_updated(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding | None:
+    if _recent_count(facts, rule.params["window"]) == 0:
+        return Finding(rule.id, veto=True, evidence=[_homepage_evidence(facts, rule.params["window"])])
+    return None
+
+
+def homepage_few_updates(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding | None:
+    n = _recent_count(facts, rule.params["window"])
+    if 1 <= n < rule.params["below"]:
+        return Finding(rule.id, tenths=tenths(rule.params["points"]),
+                       evidence=[_homepage_evidence(facts, rule.params["window"])])
+    return None
+
+
+def _stale(facts: SiteFacts, view: ColumnView, window: str) -> bool:
+    return view.count_within(facts.as_of, window) == 0
+
+
+def stale_columns(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding | None:
+    p = rule.params
+    ev: list[dict] = []
+    stale = [v for v in facts.columns_of(*p["news"]) if _stale(facts, v, p["news_window"])]
+    stale += [v for v in facts.columns_of(*p["notices"]) if _stale(facts, v, p["notices_window"])]
+    if len(stale) >= p["stale_count"]:
+        ev.append({"test": "a", "count": len(stale), "columns": [v.evidence() for v in stale]})
+    lists = facts.columns_of(*book.extra["list_categories"])
+    old = [v for v in lists if _stale(facts, v, p["long_window"])]
+    if len(old) >= p["long_count"]:
+        ev.append({"test": "b", "count": len(old), "columns": [v.evidence() for v in old]})
+    empty = [v for v in lists if v.empty]
+    if len(empty) >= p["empty_count"]:
+        ev.append({"test": "c", "count": len(empty), "columns": [v.evidence() for v in empty]})
+    return Finding(rule.id, veto=True, evidence=ev) if ev else None
+
+
+def stale_column_points(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding:
+    f = Finding(rule.id)
+    for group in rule.params["groups"]:
+        for v in facts.columns_of(*group["categories"]):
+            if _stale(facts, v, group["window"]):
+                f.tenths += tenths(group["points"])
+                f.evidence.append({**v.evidence(), "window": group["window"], "points": group["points"]})
+    return f
