@@ -1,0 +1,1 @@
+"""Alembic migrations of pucha's database; see env.py and pucha.db."""

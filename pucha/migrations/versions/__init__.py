@@ -1,0 +1,1 @@
+"""Alembic revisions, one chain: registry first, the portal's after it."""

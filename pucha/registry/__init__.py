@@ -1,0 +1,8 @@
+"""The registry of government sites (CONTRACT §1).
+
+- ``model``: the tables (sites, columns, history, reviewers' decisions);
+- ``importer``: ``import_registry`` reads 附件3/附件4 workbooks or CSV files;
+- ``loader``: ``load_sites`` and ``normalise_url``, what the other parts call;
+- ``workbook``: ``write_workbook``, the reverse of the import;
+- ``records``: the plain records handed to the crawler and the scorers.
+"""

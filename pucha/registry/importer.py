@@ -1,0 +1,265 @@
+"""Importing registration files (附件3 and 附件4) into the registry, all or nothing.
+
+A file is read and every row checked before anything is written; any
+problem and the whole file is refused, with every problem listed (file,
+sheet, row, field).  The import then runs in one transaction.  A site is
+known by its normalised homepage: importing it again updates it, replaces
+its columns with those of the file, and records what changed in
+``site_history``; an import that changes nothing records nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, selectinload
+
+from pucha.db import ensure_db, session_scope
+from pucha.registry import headers
+from pucha.registry.loader import normalise_url
+from pucha.registry.model import FORM_FIELDS, Column, Site, SiteHistory, utcnow
+from pucha.registry.problems import Problems, RegistryImportError
+from pucha.registry.readers import read_csv, read_workbook
+from pucha.registry.tables import Table, parse_table
+from pucha.registry.validation import (NONE, PHONE_PAIRS, Invalid, check_category, check_field,
+                                       check_text, check_url, split_list)
+
+__all__ = ["ImportResult", "RegistryImportError", "import_registry"]
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+
+ColumnRow = tuple[str, str, str]  # category, name, url
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    source: str
+    added: int  # sites new to the registry
+    updated: int  # registered sites the file changed (fields or columns)
+    unchanged: int  # registered sites the file left as they were
+    columns: int  # columns the file registers (rows of "无" count none)
+
+    def __str__(self) -> str:
+        return (f"{self.source} 导入完成：新增网站 {self.added} 个，更新 {self.updated} 个，"
+                f"未变 {self.unchanged} 个；栏目 {self.columns} 个")
+
+
+@dataclass
+class _SiteRow:
+    row: int
+    values: dict[str, str]  # FORM_FIELDS -> cleaned value
+
+
+def import_registry(path: str | Path, columns_path: str | Path | None = None, *,
+                    url: str | None = None, source: str | None = None) -> ImportResult:
+    """Import one .xlsx workbook, or a sites .csv and (optionally) a columns .csv.
+
+    ``url`` is the database (default: the configured one); ``source`` is what
+    the history records as the origin (default: the file names).  Without a
+    columns file, the columns of the sites imported are left as they are.
+    Raises RegistryImportError, listing every problem, when anything is wrong.
+    """
+    path = Path(path)
+    columns_file = Path(columns_path) if columns_path is not None else None
+    problems = Problems()
+    sites_table, columns_table = _read(path, columns_file, problems)
+    sites = _check_sites(sites_table, problems) if sites_table else {}
+    replace_columns = columns_file is not None or path.suffix.lower() in WORKBOOK_SUFFIXES
+    source = source or " + ".join(p.name for p in (path, columns_file) if p is not None)
+    try:
+        ensure_db(url)
+        with session_scope(url) as session:
+            columns = _check_columns(columns_table, sites, session, problems) if columns_table else {}
+            problems.raise_if_any()
+            return _apply(session, sites, columns if replace_columns else None, source)
+    except IntegrityError:
+        # Only a concurrent import of the same site gets here: the file itself was checked.
+        problems.add(path.name, "与同时进行的另一次导入冲突（同一首页网址被同时登记），请重新导入")
+    except OperationalError as exc:
+        problems.add(path.name, f"无法写入登记库数据库（{exc.orig or exc}）")
+    raise RegistryImportError(problems.items)
+
+
+def _read(path: Path, columns_file: Path | None, problems: Problems) -> tuple[Table | None, Table | None]:
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        if columns_file is not None:
+            problems.add(columns_file.name, "xlsx 工作簿已含“栏目基本信息”工作表，不能再另给栏目文件")
+        sheets = read_workbook(path, problems)
+        if sheets is None:
+            return None, None
+        return (parse_table(sheets[headers.SITES_SHEET], headers.SITE_HEADERS, problems),
+                parse_table(sheets[headers.COLUMNS_SHEET], headers.COLUMN_HEADERS, problems))
+    if suffix in CSV_SUFFIXES:
+        raw_sites = read_csv(path, headers.SITES_SHEET, problems)
+        sites = parse_table(raw_sites, headers.SITE_HEADERS, problems) if raw_sites else None
+        columns = None
+        if columns_file is not None:
+            raw_columns = read_csv(columns_file, headers.COLUMNS_SHEET, problems)
+            columns = parse_table(raw_columns, headers.COLUMN_HEADERS, problems) if raw_columns else None
+        return sites, columns
+    if suffix == ".xls":
+        problems.add(path.name, "是旧版 Excel（.xls）文件，请另存为 .xlsx 后再导入")
+    else:
+        problems.add(path.name, f"不支持的文件类型“{suffix or '无扩展名'}”：请用 .xlsx 工作簿或 .csv 文件")
+    return None, None
+
+
+def _check_sites(table: Table, problems: Problems) -> dict[str, _SiteRow]:
+    """The valid sites of the table by normalised homepage; problems for the rest."""
+    sites: dict[str, _SiteRow] = {}
+    first_row: dict[str, int] = {}  # homepage -> row, valid or not, to find repeats
+    for row, cells in table.rows:
+        values: dict[str, str] = {}
+        for field in FORM_FIELDS:
+            try:
+                values[field] = check_field(field, cells[field])
+            except Invalid as exc:
+                problems.add(table.file, str(exc), table.sheet, row, table.labels[field])
+        for office, mobile in PHONE_PAIRS:
+            if values.get(office) == NONE and values.get(mobile) == NONE:
+                problems.add(table.file, f"{table.labels[office]}和{table.labels[mobile]}不能都填“无”，至少留一个电话",
+                             table.sheet, row, table.labels[mobile])
+        if "homepage" not in values:
+            continue
+        home_url = normalise_url(values["homepage"])
+        if home_url in first_row:
+            problems.add(table.file, f"\"{values['homepage']}\" 与第{first_row[home_url]}行的首页网址重复"
+                                     f"（同一网站只能登记一次）", table.sheet, row, table.labels["homepage"])
+            continue
+        first_row[home_url] = row
+        if len(values) == len(FORM_FIELDS):
+            sites[home_url] = _SiteRow(row, values)
+    return sites
+
+
+def _check_columns(table: Table, sites: dict[str, _SiteRow], session: Session,
+                   problems: Problems) -> dict[str, list[ColumnRow]]:
+    """The columns of the table by site; a site named with only "无" rows gets []."""
+    label = table.labels
+    checked: list[tuple[int, str, list[ColumnRow]]] = []
+    for row, cells in table.rows:
+        def bad(field: str, message: str) -> None:
+            problems.add(table.file, message, table.sheet, row, label[field])
+
+        home_url = category = None
+        try:
+            if not cells["homepage"] or headers.is_none_value(cells["homepage"]):
+                raise Invalid("必填，应为该栏目所属网站的首页网址")
+            home_url = normalise_url(check_url(cells["homepage"]))
+        except Invalid as exc:
+            bad("homepage", str(exc))
+        try:
+            if not cells["category"]:
+                raise Invalid("必填，不能为空")
+            category = check_category(cells["category"])
+        except Invalid as exc:
+            bad("category", str(exc))
+        items = _column_items(cells, bad)
+        if home_url and category and items is not None:
+            checked.append((row, home_url, [(category, name, link) for name, link in items]))
+
+    outside = {h for _, h, _ in checked if h not in sites}
+    registered = set(session.scalars(select(Site.home_url).where(Site.home_url.in_(outside)))) if outside else set()
+    columns: dict[str, list[ColumnRow]] = {}
+    for row, home_url, rows in checked:
+        if home_url not in sites and home_url not in registered:
+            problems.add(table.file, f"\"{home_url}\" 既不在本次导入的网站中，也不在登记库中（请先登记该网站）",
+                         table.sheet, row, label["homepage"])
+            continue
+        columns.setdefault(home_url, []).extend(rows)
+    return columns
+
+
+def _column_items(cells: dict[str, str], bad) -> list[tuple[str, str]] | None:
+    """(name, url) pairs of one 附件4 row: `;`-lists that pair up, or "无" for none."""
+    names, links = cells["name"], cells["url"]
+    for field, value in (("name", names), ("url", links)):
+        if not value:
+            bad(field, "必填，不能为空（该类别没有栏目请填“无”）")
+    if not names or not links:
+        return None
+    if headers.is_none_value(names) or headers.is_none_value(links):
+        if headers.is_none_value(names) and headers.is_none_value(links):
+            return []
+        bad("url" if headers.is_none_value(names) else "name", "栏目名称和栏目地址须同时填“无”（该类别没有栏目）")
+        return None
+    try:
+        name_list = [check_text(n, 200) for n in split_list(names)]
+    except Invalid as exc:
+        bad("name", str(exc))
+        return None
+    try:
+        link_list = split_list(links)
+    except Invalid as exc:
+        bad("url", str(exc))
+        return None
+    if len(name_list) != len(link_list):
+        bad("url", f"栏目名称有 {len(name_list)} 项，栏目地址有 {len(link_list)} 项，"
+                   f"应按同一顺序一一对应（用“;”分隔）")
+        return None
+    pairs, ok = [], True
+    for n, (name, link) in enumerate(zip(name_list, link_list), 1):
+        try:
+            pairs.append((name, normalise_url(check_url(link))))
+        except Invalid as exc:
+            where = f"第{n}项 " if len(link_list) > 1 else ""
+            bad("url", where + str(exc))
+            ok = False
+    return pairs if ok else None
+
+
+def _apply(session: Session, sites: dict[str, _SiteRow], columns: dict[str, list[ColumnRow]] | None,
+           source: str) -> ImportResult:
+    touched = list(sites) + [h for h in (columns or {}) if h not in sites]
+    existing = {s.home_url: s for s in session.scalars(
+        select(Site).where(Site.home_url.in_(touched)).options(selectinload(Site.columns)))}
+    added = updated = unchanged = 0
+    for home_url in touched:
+        values = sites[home_url].values if home_url in sites else None
+        new_columns = None if columns is None else columns.get(home_url, [])
+        site = existing.get(home_url)
+        if site is None:
+            site = Site(home_url=home_url, status="running", **values)
+            session.add(site)
+            site.columns = [_column(c, i) for i, c in enumerate(new_columns or [])]
+            after: dict[str, Any] = dict(values)
+            if new_columns is not None:
+                after["columns"] = [_column_dict(c) for c in new_columns]
+            site.history.append(SiteHistory(source=source, before=None, after=after))
+            added += 1
+            continue
+        before, after = {}, {}
+        for field, value in (values or {}).items():
+            if getattr(site, field) != value:
+                before[field], after[field] = getattr(site, field), value
+                setattr(site, field, value)
+        old_columns = [(c.category, c.name, c.url) for c in site.columns]
+        if new_columns is not None and old_columns != new_columns:
+            before["columns"] = [_column_dict(c) for c in old_columns]
+            after["columns"] = [_column_dict(c) for c in new_columns]
+            site.columns.clear()
+            session.flush()  # old rows go before new ones take their positions
+            site.columns.extend(_column(c, i) for i, c in enumerate(new_columns))
+        if after:
+            site.updated_at = utcnow()
+            site.history.append(SiteHistory(source=source, before=before, after=after))
+            updated += 1
+        else:
+            unchanged += 1
+    session.flush()
+    total = sum(len(c) for c in (columns or {}).values())
+    return ImportResult(source, added, updated, unchanged, total)
+
+
+def _column(row: ColumnRow, position: int) -> Column:
+    category, name, url = row
+    return Column(category=category, name=name, url=url, position=position)
+
+
+def _column_dict(row: ColumnRow) -> dict[str, str]:
+    return dict(zip(("category", "name", "url"), row))
