@@ -182,15 +182,17 @@ class Page(Event):
 
 @register
 @dataclass(frozen=True, slots=True)
-class Link(Event):
-    """A link of a crawled page (a[href], img[src], iframe[src], script[src], link[href])."""
+class Links(Event):
+    """The links of one crawled page: every a[href], img[src], iframe[src], script[src], link[href]
+    (absolute, fragment removed, one entry per distinct target; ``tags[i]`` is the tag of ``targets[i]``).
+    One event per page rather than per link keeps the stream small."""
 
-    kind: ClassVar[str] = "link"
-    _identity: ClassVar[tuple[str, ...]] = ("source", "target")
+    kind: ClassVar[str] = "links"
+    _identity: ClassVar[tuple[str, ...]] = ("source",)
 
     source: str
-    target: str
-    tag: str = "a"
+    targets: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 @register
@@ -344,7 +346,7 @@ def dedupe(events: Iterable[Event]) -> dict[str, Event]:
 
 
 __all__ = [
-    "SCHEMA_VERSION", "KINDS", "Event", "Item", "Letter", "Probe", "Page", "Link", "LinkCheck",
+    "SCHEMA_VERSION", "KINDS", "Event", "Item", "Letter", "Probe", "Page", "Links", "LinkCheck",
     "ListItems", "InteractionRows", "GuideElements", "AttachmentCheck", "SystemCheck",
     "TextFinding", "SiteDone", "SchemaError", "from_dict", "from_json", "canonical_choice",
     "dedupe",

@@ -94,7 +94,7 @@ class SiteFacts:
 
     @cached_property
     def home_linked(self) -> set[str]:
-        return {l.target for l in self.state.of("link") if l.source == self.home}
+        return {t for l in self.state.of("links") if l.source == self.home for t in l.targets}
 
     @cached_property
     def homepage_items(self) -> list[Item]:
@@ -163,11 +163,12 @@ class SiteFacts:
     @cached_property
     def targets(self) -> dict[str, TargetView]:
         views: dict[str, TargetView] = {}
-        for l in self.state.of("link"):
-            v = views.get(l.target)
-            if v is None:
-                v = views[l.target] = TargetView(l.target, set())
-            v.sources.add(l.source)
+        for l in self.state.of("links"):
+            for target in l.targets:
+                v = views.get(target)
+                if v is None:
+                    v = views[target] = TargetView(target, set())
+                v.sources.add(l.source)
         for c in self.state.of("link_check"):
             v = views.get(c.target)
             if v is not None:

@@ -1,0 +1,105 @@
+"""Homepage probes within a sweep (附件2: 站点无法访问, 首页可用性).
+
+Round k of every site is sent at sweep start + (k-1) x interval, each a
+single attempt (no retry: a retried probe would hide a failure) with the
+probe timeout, at most 5 redirects, on a download slot of its own so that a
+probe never queues behind the crawl of its host.  A probe succeeds on a 2xx
+response that arrives complete within the timeout.
+
+The first successful probe's response is also the crawl's homepage
+(CensusSpider.crawl_home), so a sweep asks for each homepage exactly
+``rounds`` times.
+"""
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Iterable
+
+from scrapy import Request
+from twisted.internet import reactor
+
+from pucha.events import Probe
+
+from .scanstatus import HTTP, classify
+from .settings import HANDLED_STATUSES
+from .siterun import SiteRun
+
+if TYPE_CHECKING:
+    from .spiders.census import CensusSpider
+
+
+class ProbeSchedule:
+    def __init__(self, spider: "CensusSpider", rounds: int, interval: float, timeout: float):
+        self.spider = spider
+        self.rounds = rounds
+        self.interval = interval
+        self.timeout = timeout
+        self.t0: float | None = None
+        self.pending_calls = 0
+        self.sent = 0
+        self.last_error: dict[str, str] = {}
+
+    def request(self, run: SiteRun, slot: int) -> Request:
+        self.sent += 1
+        return Request(run.site.home_url, callback=self.on_probe, errback=self.on_probe_error, dont_filter=True,
+                       priority=1000, headers={"Cache-Control": "no-cache", "Pragma": "no-cache"},
+                       meta={"site": run.site.home_url, "probe_slot": slot, "dont_retry": True,
+                             "download_timeout": self.timeout, "handle_httpstatus_list": HANDLED_STATUSES,
+                             "download_slot": f"probe:{run.host}", "pucha_max_bytes": 64_000_000,
+                             "pucha_t": time.monotonic()})
+
+    def first_round(self, run: SiteRun) -> Iterable[Request]:
+        if self.t0 is None:
+            self.t0 = time.monotonic()
+        if self.rounds <= 0:
+            run.probes_left = 0
+            self.spider.crawl_home(run, None, "no_probe")
+            return
+        yield self.request(run, 1)
+
+    def _next(self, run: SiteRun, slot: int) -> None:
+        if slot >= self.rounds:
+            return
+        due = self.t0 + slot * self.interval
+        self.pending_calls += 1
+
+        def fire() -> None:
+            self.pending_calls -= 1
+            self.spider.crawler.engine.crawl(self.request(run, slot + 1))
+
+        reactor.callLater(max(0.0, due - time.monotonic()), fire)
+
+    def _record(self, run: SiteRun, slot: int, ok: bool, status: int | None, error: str | None,
+                elapsed: float | None, final_url: str | None) -> None:
+        self.spider.stats_live["probes"] += 1
+        self.spider.emit(Probe(self.spider.sweep, run.site.home_url, slot=str(slot), url=run.site.home_url, ok=ok,
+                               at=time.time(), status=status, error=error,
+                               elapsed_ms=None if elapsed is None else int(elapsed * 1000), final_url=final_url))
+        run.probes_left -= 1
+        if error:
+            self.last_error[run.site.home_url] = error
+        self._next(run, slot)
+
+    def on_probe(self, response):
+        m = response.meta
+        run = self.spider.runs[m["site"]]
+        elapsed = time.monotonic() - m["pucha_t"] if "download_latency" not in m else m["download_latency"]
+        stopped = "download_stopped" in response.flags
+        ok = 200 <= response.status < 300 and not stopped and elapsed <= self.timeout
+        error = None if ok else (HTTP if response.status >= 300 else "timeout" if elapsed > self.timeout else "other")
+        self._record(run, m["probe_slot"], ok, response.status, error, elapsed, response.url)
+        if ok and not run.home_crawled:
+            self.spider.crawl_home(run, response)
+        self._maybe_give_up(run)
+
+    def on_probe_error(self, failure):
+        m = failure.request.meta
+        run = self.spider.runs[m["site"]]
+        self._record(run, m["probe_slot"], False, None, classify(failure), None, None)
+        self._maybe_give_up(run)
+
+    def _maybe_give_up(self, run: SiteRun) -> None:
+        if run.probes_left <= 0 and not run.home_crawled:
+            self.spider.crawl_home(run, None, self.last_error.get(run.site.home_url))
+        else:
+            self.spider._done_if_finished(run)

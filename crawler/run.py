@@ -1,0 +1,47 @@
+"""Running the census spider in this process (the embedded sweep and `pucha worker --role crawl`)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable, Iterable
+
+from scrapy.crawler import CrawlerProcess
+
+from pucha.registry.records import SiteRecord
+from pucha.settings import Settings
+
+from .settings import scrapy_settings
+from .spiders.census import CensusSpider
+
+
+def run_crawl(cfg: Settings, sites: Iterable[SiteRecord], *, sweep: str, as_of: date, sink: Any,
+              skip: Iterable[str] = (), on_tick: Callable[[dict], None] | None = None,
+              extra_settings: dict | None = None) -> dict:
+    """Crawl the sites; blocks until every site is done.  Returns the spider's live counts.
+
+    Scrapy's reactor runs once per process: call this once (the CLI does)."""
+    settings = scrapy_settings(cfg)
+    settings.update(extra_settings or {})
+    process = CrawlerProcess(settings, install_root_handler=False)
+    crawler = process.create_crawler(CensusSpider)
+    state: dict = {}
+
+    if on_tick is not None:
+        from scrapy import signals
+
+        from pucha.progress import poll
+
+        def opened(spider) -> None:
+            state["loop"] = poll(lambda: on_tick(dict(spider.stats_live, checks_made=spider.checker.requests_made)))
+
+        def closed(spider) -> None:
+            loop = state.get("loop")
+            if loop is not None and loop.running:
+                loop.stop()
+            on_tick(dict(spider.stats_live, checks_made=spider.checker.requests_made))
+
+        crawler.signals.connect(opened, signal=signals.spider_opened)
+        crawler.signals.connect(closed, signal=signals.spider_closed)
+    process.crawl(crawler, sites=list(sites), sweep=sweep, as_of=as_of, sink=sink, skip=list(skip))
+    process.start()
+    spider = crawler.spider
+    return dict(spider.stats_live) if spider is not None else {}

@@ -1,0 +1,49 @@
+"""Scan status: what kind of failure a fetch met (after US Site Scanning's practice).
+
+A status names the failure so that a report can tell "the site did not
+answer" from "the site answered 404"; pucha scores only failures of the
+site, and `internal` (an error of pucha's own) is never scored.
+"""
+from __future__ import annotations
+
+from twisted.internet import error as terror
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+from scrapy.exceptions import IgnoreRequest
+
+TIMEOUT, DNS, REFUSED, RESET, TLS, HTTP, REDIRECTS, EMPTY, INTERNAL, OTHER = (
+    "timeout", "dns", "refused", "reset", "tls", "http", "redirects", "empty", "internal", "other")
+
+_BY_TYPE: tuple[tuple[tuple[type, ...], str], ...] = (
+    ((terror.TimeoutError, terror.TCPTimedOutError), TIMEOUT),
+    ((terror.DNSLookupError,), DNS),
+    ((terror.ConnectionRefusedError,), REFUSED),
+    ((terror.ConnectionLost, terror.ConnectionDone, terror.ConnectError), RESET),
+)
+
+
+def classify(failure: Failure) -> str:
+    exc = failure.value
+    try:
+        from twisted.internet.defer import TimeoutError as DeferTimeout
+    except ImportError:  # pragma: no cover
+        DeferTimeout = ()  # type: ignore[assignment]
+    if isinstance(exc, DeferTimeout):
+        return TIMEOUT
+    if isinstance(exc, IgnoreRequest):
+        return REDIRECTS if "redirect" in str(exc).lower() else OTHER
+    if isinstance(exc, (ResponseFailed, ResponseNeverReceived)):
+        reasons = getattr(exc, "reasons", []) or []
+        for r in reasons:
+            inner = classify(r) if isinstance(r, Failure) else OTHER
+            if inner in (TLS, TIMEOUT):
+                return inner
+        return RESET
+    name = type(exc).__module__ + "." + type(exc).__name__
+    if "SSL" in name or "ssl" in name or "TLS" in name:
+        return TLS
+    for types, status in _BY_TYPE:
+        if isinstance(exc, types):
+            return status
+    return OTHER

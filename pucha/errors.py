@@ -1,0 +1,13 @@
+"""Errors shared across pucha's parts."""
+from __future__ import annotations
+
+
+class ServiceUnavailable(RuntimeError):
+    """A configured service (Redis, Kafka, ClickHouse, the database) does not answer.
+
+    The message is one line naming the service and its URL; the command line
+    prints it instead of a traceback."""
+
+    def __init__(self, service: str, url: str, detail: str = ""):
+        self.service, self.url = service, url
+        super().__init__(f"{service} at {url} does not answer" + (f": {detail}" if detail else ""))
