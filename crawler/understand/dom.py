@@ -61,27 +61,24 @@ def walk(doc: HtmlElement) -> Walk:
     if cached is not None and cached[0] is doc:
         return cached[1]
     segs: list[Segment] = []
-    # Iterative: a deeply nested page must not hit the recursion limit.
-    stack: list[tuple[HtmlElement, HtmlElement | None, bool]] = [(doc, None, False)]
-    while stack:
-        el, link, tail_only = stack.pop()
-        if tail_only:
-            if el.tail:
-                parent = el.getparent()
-                if parent is not None:
-                    segs.append(Segment(el.tail, parent, link))
+    links: list[HtmlElement] = []  # the a[href] elements we are inside, innermost last
+    events = lxml.etree.iterwalk(doc, events=("start", "end", "comment", "pi"))
+    for event, el in events:
+        if event == "start":
+            tag = el.tag
+            if tag in SKIP_TAGS:
+                events.skip_subtree()  # its "end" still comes, and takes the tail
+                continue
+            if tag == "a" and el.get("href") is not None:
+                links.append(el)
+            if el.text and el.text.strip():
+                segs.append(Segment(el.text, el, links[-1] if links else None))
             continue
-        tag = el.tag
-        if not isinstance(tag, str) or tag in SKIP_TAGS:
-            continue
-        if tag == "a" and el.get("href") is not None:
-            link = el
-        if el.text:
-            segs.append(Segment(el.text, el, link))
-        children = list(el)
-        for child in reversed(children):
-            stack.append((child, link, True))
-            stack.append((child, link, False))
+        if event == "end" and links and links[-1] is el:
+            links.pop()
+        tail = el.tail
+        if tail and el is not doc and tail.strip():
+            segs.append(Segment(tail, el.getparent(), links[-1] if links else None))
     starts: list[int] = []
     pos = 0
     for s in segs:
@@ -114,20 +111,40 @@ _CHROME_TOKENS = frozenset({
 _TOKEN_SPLIT_RE = re.compile(r"[^a-z]+")
 
 
-def is_chrome(el: HtmlElement, stop: HtmlElement | None = None) -> bool:
-    """Whether ``el`` or an ancestor is navigation, header or footer."""
+def is_chrome(el: HtmlElement, cache: dict | None = None) -> bool:
+    """Whether ``el`` or an ancestor is navigation, header or footer.
+
+    ``cache`` (element -> answer) saves climbing the same ancestors again
+    when many rows of one page are asked about."""
+    path = []
     node: HtmlElement | None = el
-    while node is not None and node is not stop:
-        tag = node.tag
-        if isinstance(tag, str):
-            if tag in _CHROME_TAGS:
-                return True
-            attrs = (node.get("class") or "") + " " + (node.get("id") or "")
-            if attrs.strip():
-                for tok in _TOKEN_SPLIT_RE.split(attrs.lower()):
-                    if tok in _CHROME_TOKENS:
-                        return True
+    answer = False
+    while node is not None:
+        if cache is not None and node in cache:
+            answer = cache[node]
+            break
+        path.append(node)
+        if _chrome_itself(node):
+            answer = True
+            break
         node = node.getparent()
+    if cache is not None:
+        for n in path:
+            cache[n] = answer
+    return answer
+
+
+def _chrome_itself(node: HtmlElement) -> bool:
+    tag = node.tag
+    if not isinstance(tag, str):
+        return False
+    if tag in _CHROME_TAGS:
+        return True
+    attrs = (node.get("class") or "") + " " + (node.get("id") or "")
+    if attrs.strip():
+        for tok in _TOKEN_SPLIT_RE.split(attrs.lower()):
+            if tok in _CHROME_TOKENS:
+                return True
     return False
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from urllib.parse import urljoin
 
@@ -27,10 +28,12 @@ from lxml.html import HtmlElement
 
 from pucha.events import Item
 
-from .dates import WEEKDAY_AFTER_RE, fold, iter_dates, parse_date
+from .dates import WEEKDAY_AFTER_RE, fold, iter_dates, resolve_month_day
 from .dom import base_href, clean, is_chrome, walk
 
 _BARE_DATE_RE = re.compile(r"[\s\[\]()【】〔〕:：|·-]*")
+# A text node that is nothing but a year-less date: <span>11-20</span>.
+_BARE_MD_LINE_RE = re.compile(r"(?m)^[ \t]*(\d{1,2})[-/](\d{1,2})[ \t]*$")
 _TIME_RE = re.compile(r"^\s*\d{1,2}:\d{2}(?::\d{2})?|\d{1,2}:\d{2}(?::\d{2})?\s*$")
 _EMPTY_NOTICE_RE = re.compile(
     r"(?:暂无|暫無|没有|沒有)\s*(?:相关|相關|符合条件的|符合條件的|任何)?\s*"
@@ -46,26 +49,32 @@ class _Index:
 
     def __init__(self, doc: HtmlElement, as_of: dt.date | None):
         w = walk(doc)
+        segs, starts = w.segments, w.starts
         self.link_text: dict[HtmlElement, list[str]] = defaultdict(list)
-        self.dates: list[tuple[dt.date, HtmlElement, HtmlElement | None, str, bool]] = []
-        for seg in w.segments:
+        for seg in segs:
             if seg.link is not None:
                 self.link_text[seg.link].append(seg.text)
-            text = fold(seg.text)
-            hits = list(iter_dates(text, as_of, folded=True))
-            if not hits and len(text.strip()) <= 12:
-                got = parse_date(text, as_of) if _looks_bare(text) else None
-                if got is not None:
-                    self.dates.append((got, seg.owner, seg.link, text, True))
-                continue
-            for got, mt in hits:
-                if WEEKDAY_AFTER_RE.match(text, mt.end()):
-                    continue
-                rest = _TIME_RE.sub("", text[mt.end():])
-                own = not _BARE_DATE_RE.sub("", text[:mt.start()] + rest)
-                self.dates.append((got, seg.owner, seg.link, text, own))
+        # One scan of the whole text (fast, in C), mapped back to segments by offset.
+        self.dates: list[tuple[dt.date, HtmlElement, HtmlElement | None, bool]] = []
+        joined = fold(w.joined)
+        hits = [(mt.start(), mt.end(), got) for got, mt in iter_dates(joined, as_of, folded=True)
+                if not WEEKDAY_AFTER_RE.match(joined, mt.end())]
+        for mt in _BARE_MD_LINE_RE.finditer(joined):
+            got = resolve_month_day(int(mt.group(1)), int(mt.group(2)), as_of)
+            if got is not None:
+                hits.append((mt.start(1), mt.end(2), got))
+        hits.sort(key=lambda h: h[0])
+        for start, end, got in hits:
+            i = bisect_right(starts, start) - 1
+            seg = segs[i]
+            if end > starts[i] + len(seg.text):
+                continue  # spans two text nodes: not one written date
+            text = joined[starts[i]:starts[i] + len(seg.text)]
+            a, b = start - starts[i], end - starts[i]
+            own = not _BARE_DATE_RE.sub("", text[:a] + _TIME_RE.sub("", text[b:]))
+            self.dates.append((got, seg.owner, seg.link, own))
         self.n_dates: dict[HtmlElement, int] = defaultdict(int)
-        for _, owner, link, _, _ in self.dates:
+        for _, owner, link, _ in self.dates:
             if link is None:
                 for anc in _self_and_ancestors(owner):
                     self.n_dates[anc] += 1
@@ -85,11 +94,6 @@ class _Index:
         return best
 
 
-def _looks_bare(text: str) -> bool:
-    s = text.strip()
-    return 3 <= len(s) <= 12 and s[0] in "0123456789[(【" and ("-" in s or "/" in s)
-
-
 def _self_and_ancestors(el: HtmlElement):
     yield el
     yield from el.iterancestors()
@@ -104,14 +108,15 @@ class _Row:
 
 def _find_rows(ix: _Index) -> list[_Row]:
     rows: dict[HtmlElement, _Row] = {}
-    for order, (date, owner, link, text, own) in enumerate(ix.dates):
+    chrome_cache: dict = {}
+    for order, (date, owner, link, own) in enumerate(ix.dates):
         if link is None:
             row_el, group, title_a = _climb(ix, owner)
         else:
             row_el, group, title_a = _in_link_row(ix, link, own)
         if row_el is None or title_a is None or row_el in rows:
             continue
-        if ix.n_links.get(row_el, 0) > _MAX_ROW_LINKS or is_chrome(row_el):
+        if ix.n_links.get(row_el, 0) > _MAX_ROW_LINKS or is_chrome(row_el, cache=chrome_cache):
             continue
         rows[row_el] = _Row(row_el, group, title_a, date, order)
     return sorted(rows.values(), key=lambda r: r.order)
@@ -229,8 +234,9 @@ def list_items(doc: HtmlElement, base_url: str, as_of: dt.date | None,
         for group_rows in extra.values():
             entries.extend((el, ix.title_link(el), None) for el in group_rows)
     else:
+        extra = {}
         entries = [(row, a, None) for row, a in _undated_lists(doc, ix)]
-    if len(entries) > 1:
+    if len(entries) > 1 and (not rows or any(extra.values())):
         position = {el: i for i, el in enumerate(doc.iter())}
         entries.sort(key=lambda e: position.get(e[0], 0))
     items = []
