@@ -103,9 +103,13 @@ def _from_plain(cls: type[Event], d: dict[str, Any]) -> Event:
         if f.name in nested:
             v = tuple(nested[f.name](**x) for x in v)
         elif isinstance(v, list):
-            v = tuple(v)
+            v = _tuples(v)
         kwargs[f.name] = v
     return cls(**kwargs)
+
+
+def _tuples(v: Any) -> Any:
+    return tuple(_tuples(x) for x in v) if isinstance(v, list) else v
 
 
 Event._from_plain = classmethod(_from_plain)  # type: ignore[attr-defined]

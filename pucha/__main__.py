@@ -1,0 +1,5 @@
+import sys
+
+from pucha.cli import main
+
+sys.exit(main())

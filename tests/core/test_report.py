@@ -1,0 +1,134 @@
+"""The embedded store, `pucha report` in its three formats, and reviewer decisions."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from openpyxl import load_workbook
+
+from pucha.cli import main
+from pucha.events import Item, Links, LinkCheck, ListItems, Probe, TextFinding
+from pucha.registry.records import SiteRecord
+from pucha.store.base import SweepInfo
+from pucha.store.embedded import EmbeddedStore
+from scorers.scoring import SiteScorer
+
+HOME = "http://gov.test/"
+AS_OF = "2026-11-26"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    for k in list(__import__("os").environ):
+        if k.startswith("PUCHA_"):
+            monkeypatch.delenv(k)
+    monkeypatch.setenv("PUCHA_HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def scan(home, sweep="s1", broken=1, started=None):
+    from datetime import date
+
+    store = EmbeddedStore(home / "results.sqlite3")
+    store.begin_sweep(SweepInfo(sweep, AS_OF, started or time.time()))
+    bad = [f"{HOME}bad{i}.html" for i in range(broken)]
+    events = [Probe(sweep, HOME, str(i), HOME, ok=True) for i in range(20)]
+    events += [ListItems(sweep, HOME, HOME, HOME, "home", items=(Item("新闻", f"{HOME}n.html", "2026-11-25"),)),
+               Links(sweep, HOME, HOME, targets=tuple(bad) + (f"{HOME}soft.html",), tags=("a",) * (broken + 1)),
+               LinkCheck(sweep, HOME, f"{HOME}soft.html", ok=True, status=200, soft404=True),
+               TextFinding(sweep, HOME, f"{HOME}n.html", "中华人民共合国", "misspelt_name", suggestion="中华人民共和国")]
+    events += [LinkCheck(sweep, HOME, u, ok=False, status=404, error="http") for u in bad]
+    store.write_events(events)
+    store.write_events(list(reversed(events)))  # duplicates are harmless
+    site = SiteRecord(HOME, "测试市人民政府", "测试省", "门户网站")
+    SiteScorer(store, sweep, {HOME: site}, date.fromisoformat(AS_OF)).score_and_store(HOME)
+    store.finish_sweep(sweep)
+    return store
+
+
+def report_json(capsys) -> dict:
+    assert main(["report", "--as-of", AS_OF, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_json_report_follows_the_contract(home, capsys):
+    scan(home)
+    rep = report_json(capsys)
+    assert rep["rulebook"] == "2015" and rep["as_of"] == AS_OF
+    (s,) = rep["sites"]
+    assert set(s) >= {"home_url", "name", "region", "site_code", "verdict", "vetoes", "deductions",
+                      "total_deduction", "needs_review"}
+    links = next(d for d in s["deductions"] if d["rule"] == "availability.links")
+    assert links["points"] == 1.0 and links["evidence"][0]["url"] == f"{HOME}bad0.html"
+    assert links["evidence"][0]["status"] == 404
+    assert {c["what"] for c in s["needs_review"]} == {"soft404", "misspelt_name"}
+    assert s["verdict"] == "pass" and s["vetoes"] == []
+    assert s["total_deduction"] == 16.0  # links 1 + homepage items 5 + no consultation 5 + no survey 5
+
+
+def test_newest_sweep_wins_and_history_is_kept(home, capsys):
+    scan(home, "old", broken=3, started=1.0)
+    store = scan(home, "new", broken=1, started=2.0)
+    rep = report_json(capsys)
+    assert rep["sites"][0]["sweep"] == "new"
+    assert [c["sweep"] for c in store.site_history(HOME)] == ["old", "new"]
+
+
+def test_table_and_xlsx(home, capsys):
+    scan(home)
+    assert main(["report", "--as-of", AS_OF, "--format", "table"]) == 0
+    out = capsys.readouterr().out
+    assert "测试市人民政府" in out and "链接可用性" in out and "共 1 个网站" in out
+    path = home / "r.xlsx"
+    assert main(["report", "--as-of", AS_OF, "--format", "xlsx", "-o", str(path)]) == 0
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["网站评分", "问题证据"]
+    head = [c.value for c in wb["网站评分"][1]]
+    assert head[:8] == ["部门/地区", "网站名称", "首页网址", "网站标识码", "网站类型", "结论", "单项否决", "扣分合计"]
+    assert "链接可用性（availability.links）" in head
+    ev_rows = list(wb["问题证据"].iter_rows(values_only=True))
+    assert any(r[4] == "链接可用性" and r[6] == f"{HOME}bad0.html" for r in ev_rows)
+
+
+def test_report_without_scorecards_says_what_to_do(home, capsys):
+    assert main(["report", "--as-of", AS_OF]) == 2
+    assert "pucha sweep --as-of 2026-11-26" in capsys.readouterr().err
+
+
+def test_reviewer_decisions_count_in_the_next_report(home, capsys):
+    scan(home)
+    rep = report_json(capsys)
+    cands = {c["what"]: c["id"] for c in rep["sites"][0]["needs_review"]}
+    base_links = next(d["points"] for d in rep["sites"][0]["deductions"] if d["rule"] == "availability.links")
+    assert main(["review", "confirm", cands["soft404"], "--site", HOME, "--reviewer", "李四"]) == 0
+    assert main(["review", "deduct", "--rule", "accuracy.basic_info", "--count", "2", "--site", HOME,
+                 "--reviewer", "李四", "--note", "负责人电话有误"]) == 0
+    capsys.readouterr()
+    s = report_json(capsys)["sites"][0]
+    pts = {d["rule"]: d["points"] for d in s["deductions"]}
+    assert pts["availability.links"] == base_links + 1  # the soft 404 was linked from the homepage
+    assert pts["accuracy.basic_info"] == 2
+    assert "veto.serious_error" not in {v["rule"] for v in s["vetoes"]}
+    assert main(["review", "confirm", cands["misspelt_name"], "--site", HOME, "--reviewer", "王五"]) == 0
+    capsys.readouterr()
+    s = report_json(capsys)["sites"][0]
+    assert "veto.serious_error" in {v["rule"] for v in s["vetoes"]} and s["verdict"] == "fail"
+    # Withdrawing the manual deduction and rejecting a candidate.
+    assert main(["review", "deduct", "--rule", "accuracy.basic_info", "--count", "0", "--site", HOME,
+                 "--reviewer", "李四"]) == 0
+    assert main(["review", "reject", cands["misspelt_name"], "--site", HOME, "--reviewer", "王五"]) == 0
+    capsys.readouterr()
+    s = report_json(capsys)["sites"][0]
+    assert "accuracy.basic_info" not in {d["rule"] for d in s["deductions"]}
+    assert "veto.serious_error" not in {v["rule"] for v in s["vetoes"]}
+
+
+def test_review_refuses_what_it_cannot_record(home, capsys):
+    scan(home)
+    assert main(["review", "confirm", "nope", "--site", HOME, "--reviewer", "x"]) == 2
+    assert "没有待确认问题 nope" in capsys.readouterr().err
+    assert main(["review", "deduct", "--rule", "availability.links", "--count", "1", "--site", HOME,
+                 "--reviewer", "x"]) == 2
+    assert "人工扣分只能用于" in capsys.readouterr().err
