@@ -67,13 +67,13 @@ def import_registry(path: str | Path, columns_path: str | Path | None = None, *,
     columns_file = Path(columns_path) if columns_path is not None else None
     problems = Problems()
     sites_table, columns_table = _read(path, columns_file, problems)
-    sites = _check_sites(sites_table, problems) if sites_table else {}
+    sites, named = _check_sites(sites_table, problems) if sites_table else ({}, set())
     replace_columns = columns_file is not None or path.suffix.lower() in WORKBOOK_SUFFIXES
     source = source or " + ".join(p.name for p in (path, columns_file) if p is not None)
     try:
         ensure_db(url)
         with session_scope(url) as session:
-            columns = _check_columns(columns_table, sites, session, problems) if columns_table else {}
+            columns = _check_columns(columns_table, named, session, problems) if columns_table else {}
             problems.raise_if_any()
             return _apply(session, sites, columns if replace_columns else None, source)
     except IntegrityError:
@@ -109,8 +109,9 @@ def _read(path: Path, columns_file: Path | None, problems: Problems) -> tuple[Ta
     return None, None
 
 
-def _check_sites(table: Table, problems: Problems) -> dict[str, _SiteRow]:
-    """The valid sites of the table by normalised homepage; problems for the rest."""
+def _check_sites(table: Table, problems: Problems) -> tuple[dict[str, _SiteRow], set[str]]:
+    """The valid sites of the table by normalised homepage, and every homepage
+    the table names (valid rows or not); problems for the invalid rows."""
     sites: dict[str, _SiteRow] = {}
     first_row: dict[str, int] = {}  # homepage -> row, valid or not, to find repeats
     for row, cells in table.rows:
@@ -134,12 +135,15 @@ def _check_sites(table: Table, problems: Problems) -> dict[str, _SiteRow]:
         first_row[home_url] = row
         if len(values) == len(FORM_FIELDS):
             sites[home_url] = _SiteRow(row, values)
-    return sites
+    return sites, set(first_row)
 
 
-def _check_columns(table: Table, sites: dict[str, _SiteRow], session: Session,
+def _check_columns(table: Table, named: set[str], session: Session,
                    problems: Problems) -> dict[str, list[ColumnRow]]:
-    """The columns of the table by site; a site named with only "无" rows gets []."""
+    """The columns of the table by site; a site named with only "无" rows gets [].
+
+    ``named`` are the homepages of the sites table, valid or not: a column of
+    a site whose own row is wrong is not reported again as unknown."""
     label = table.labels
     checked: list[tuple[int, str, list[ColumnRow]]] = []
     for row, cells in table.rows:
@@ -163,11 +167,11 @@ def _check_columns(table: Table, sites: dict[str, _SiteRow], session: Session,
         if home_url and category and items is not None:
             checked.append((row, home_url, [(category, name, link) for name, link in items]))
 
-    outside = {h for _, h, _ in checked if h not in sites}
+    outside = {h for _, h, _ in checked if h not in named}
     registered = set(session.scalars(select(Site.home_url).where(Site.home_url.in_(outside)))) if outside else set()
     columns: dict[str, list[ColumnRow]] = {}
     for row, home_url, rows in checked:
-        if home_url not in sites and home_url not in registered:
+        if home_url not in named and home_url not in registered:
             problems.add(table.file, f"\"{home_url}\" 既不在本次导入的网站中，也不在登记库中（请先登记该网站）",
                          table.sheet, row, label["homepage"])
             continue

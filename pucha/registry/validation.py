@@ -56,7 +56,7 @@ def check_text(value: str, max_length: int) -> str:
 _EMAIL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 # Area code (010, 0731), then a 7- or 8-digit local number, then an extension.
-_OFFICE = re.compile(r"^(?:\(0\d{2,3}\)|0\d{2,3}-?)[2-9]\d{6,7}(?:(?:-|转|ext\.?)\d{1,6})?$", re.IGNORECASE)
+_OFFICE = re.compile(r"^(?:\(0\d{2,3}\)|0\d{2,3}-?)[1-9]\d{6,7}(?:(?:-|转|ext\.?)\d{1,6})?$", re.IGNORECASE)
 _MOBILE = re.compile(r"^(?:\+?86-?)?1[3-9]\d{9}$")
 _LIST_SEP = re.compile(r"[、;；,，]")
 _DASHES = str.maketrans({"—": "-", "–": "-", "−": "-", "‐": "-", "－": "-"})

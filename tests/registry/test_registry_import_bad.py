@@ -89,6 +89,13 @@ def test_every_problem_is_listed(registry, tmp_path):
         f"r.xlsx 栏目基本信息 第{n}行 首页网址" for n in (8, 9, 10)]
 
 
+def test_columns_of_a_bad_new_site_are_not_called_unknown(registry, tmp_path):
+    sites = sample_sites(3)
+    sites[2]["leader_email"] = "abc"  # the new site's row is wrong; its 3 columns are fine
+    message = registry(write_workbook(sites, tmp_path / "r.xlsx"))
+    assert "共 1 处错误" in message and "r.xlsx 网站基本信息 第4行 负责人电子邮箱" in message
+
+
 def test_duplicate_homepage(registry, tmp_path):
     sites = sample_sites(3)
     sites[2]["homepage"] = "HTTP://www0.TIANXIN.gov.cn:80/"
