@@ -75,29 +75,25 @@ def next_pages(doc: HtmlElement, page_url: str, html_text: str) -> list[str]:
         if url != own and url not in found:
             found.append(url)
 
+    pager_parents: list[HtmlElement] = []
     for a in doc.iter("a"):
-        text = clean(a.text_content())
+        text = clean(a.text_content() if len(a) else (a.text or ""))
+        if len(text) > 12:
+            continue  # no next-page word or page number is this long
         if _is_next_text(text) or _is_next_text(a.get("title") or ""):
             add(a.get("href"))
+            parent = a.getparent()
+            if parent is not None and parent not in pager_parents:
+                pager_parents.append(parent)
         elif _PAGE_PARAM_RE.search(a.get("href") or "") and (text.isdigit() or not text):
             add(a.get("href"))
-    for block in _pager_blocks(doc) + _text_pagers(doc):
+    # Page numbers inside a pager block (by class/id, or beside a 下一页 link).
+    for block in _pager_blocks(doc) + pager_parents:
         for a in block.iter("a"):
             if clean(a.text_content()).isdigit():
                 add(a.get("href"))
     found.extend(u for u in _trs_script_pages(html_text, page_url) if u not in found and u != own)
     return _fill_gaps(found, own)[:MAX_PAGES]
-
-
-def _text_pagers(doc: HtmlElement) -> list[HtmlElement]:
-    """Smallest elements whose own text says 共N页 / 上一页 / 首页 (a pager without a class)."""
-    out = []
-    for a in doc.iter("a"):
-        if _NEXT_RE.match(clean(a.text_content()).lower()):
-            parent = a.getparent()
-            if parent is not None and parent not in out:
-                out.append(parent)
-    return out
 
 
 def _trs_script_pages(html_text: str, page_url: str) -> list[str]:
