@@ -172,4 +172,7 @@ def _dateparser(s: str, as_of: dt.date | None) -> dt.date | None:
         got = dateparser.parse(s, languages=["zh", "en"], settings=settings)
     except (ValueError, OverflowError):
         return None
-    return got.date() if got is not None else None
+    # dateparser reads almost anything as some date (2019-2021年 as year 5): keep plausible ones.
+    if got is None or not 1990 <= got.year <= (as_of or dt.date.today()).year + 1:
+        return None
+    return got.date()

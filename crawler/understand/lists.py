@@ -164,7 +164,7 @@ def _date_ends_link(ix: _Index, link: HtmlElement) -> bool:
 
 def _title(ix: _Index, a: HtmlElement) -> str:
     """The link text as displayed, less a date standing at its start or end."""
-    text = clean("".join(ix.link_text[a]))
+    text = clean("".join(p for p in ix.link_text[a] if not _only_date(p)))
     folded = fold(text)
     hits = [mt for _, mt in iter_dates(folded, dt.date.max, folded=True)]
     if hits:
@@ -173,8 +173,19 @@ def _title(ix: _Index, a: HtmlElement) -> str:
             text = text[:last.start()]
         elif not _BARE_DATE_RE.sub("", folded[:first.start()]):
             text = text[first.end():]
-        text = clean(_TIME_RE.sub("", text).strip(" []()【】|-:："))
+        text = clean(_TIME_RE.sub("", text).strip(" []()【】［］（）|-:：\u3000"))
     return text or (a.get("title") or "").strip()
+
+
+def _only_date(part: str) -> bool:
+    """Whether a text node of a link is nothing but a date (its own <span>)."""
+    folded = fold(part)
+    if _BARE_MD_LINE_RE.fullmatch(folded.strip()):
+        return True
+    for _, mt in iter_dates(folded, dt.date.max, folded=True):
+        rest = folded[:mt.start()] + _TIME_RE.sub("", folded[mt.end():])
+        return not _BARE_DATE_RE.sub("", rest)
+    return False
 
 
 def _undated_siblings(ix: _Index, rows: list[_Row], seen: set) -> dict[HtmlElement, list[HtmlElement]]:
