@@ -168,7 +168,8 @@ def _check_columns(table: Table, named: set[str], session: Session,
             checked.append((row, home_url, [(category, name, link) for name, link in items]))
 
     outside = {h for _, h, _ in checked if h not in named}
-    registered = set(session.scalars(select(Site.home_url).where(Site.home_url.in_(outside)))) if outside else set()
+    registered = {s for chunk in _chunks(sorted(outside))
+                  for s in session.scalars(select(Site.home_url).where(Site.home_url.in_(chunk)))}
     columns: dict[str, list[ColumnRow]] = {}
     for row, home_url, rows in checked:
         if home_url not in named and home_url not in registered:
@@ -220,8 +221,8 @@ def _column_items(cells: dict[str, str], bad) -> list[tuple[str, str]] | None:
 def _apply(session: Session, sites: dict[str, _SiteRow], columns: dict[str, list[ColumnRow]] | None,
            source: str) -> ImportResult:
     touched = list(sites) + [h for h in (columns or {}) if h not in sites]
-    existing = {s.home_url: s for s in session.scalars(
-        select(Site).where(Site.home_url.in_(touched)).options(selectinload(Site.columns)))}
+    existing = {s.home_url: s for chunk in _chunks(touched) for s in session.scalars(
+        select(Site).where(Site.home_url.in_(chunk)).options(selectinload(Site.columns)))}
     added = updated = unchanged = 0
     for home_url in touched:
         values = sites[home_url].values if home_url in sites else None
@@ -258,6 +259,13 @@ def _apply(session: Session, sites: dict[str, _SiteRow], columns: dict[str, list
     session.flush()
     total = sum(len(c) for c in (columns or {}).values())
     return ImportResult(source, added, updated, unchanged, total)
+
+
+def _chunks(items: list[str], size: int = 500):
+    # A national file holds some 86,000 sites: more than a database takes as
+    # parameters of one IN (SQLite 32,766, PostgreSQL 65,535).
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def _column(row: ColumnRow, position: int) -> Column:

@@ -114,8 +114,8 @@ def test_two_row_header_of_the_printed_form(db_url, tmp_path):
     sheet.append(["政府网站基本信息表"])
     sheet.append(["填表单位（盖章）：长沙市天心区人民政府办公室"])
     top = ["部门/\n地区", "网站\n名称", "网站类型", "ICP备案\n编号", "首页\n网址", "网站主管\n单位", "办公\n地址",
-           "负责人", None, None, None, None, "联系人", None, None, None]
-    sub = [None] * 7 + ["姓名", "职务", "办公电话", "手机", "电子邮箱", "姓名", "办公电话", "手机", "电子邮箱"]
+           "负责人", None, None, None, None, "聯繫人", None, None, None]  # either script, even mixed
+    sub = [None] * 7 + ["姓名", "职务", "办公电话", "手机", "电子邮箱", "姓名", "辦公電話", "手機", "電子郵箱"]
     sheet.append(top)
     sheet.append(sub)
     sheet.merge_cells("H3:L3")
