@@ -34,7 +34,7 @@ _PUB_LABEL_RE = re.compile(
     + r"|(?:发布|發佈|發布)于|(?:發佈|發布)於")
 _GENERATED_LABEL_RE = re.compile(r"生成\s*" + _DATE_WORD)
 _DOC_LABEL_RE = re.compile(r"(?:发文|發文|成文|印发|印發|签发|簽發)\s*" + _DATE_WORD)
-_GAP_RE = re.compile(r"[\s:：\]】|）)]{0,24}")
+_GAP_RE = re.compile(r"[\s:：\]】|）)\[【（(]{0,24}")
 _META_NAMES = ("pubdate", "firstpublishedtime", "publishdate", "publishtime", "publish_time",
                "article:published_time", "og:published_time", "og:release_date", "dc.date.issued",
                "dcterms.issued")
