@@ -190,14 +190,15 @@ def forms_mentioned(doc: HtmlElement) -> list[str]:
 
 
 def _file_link_near(el: HtmlElement) -> bool:
-    node = el
-    for _ in range(2):
-        if node is None:
-            return False
+    """A file link in the mention's own element, or in its small enclosing cell or row."""
+    blocks = [el]
+    parent = el.getparent()
+    if parent is not None and parent.tag in ("td", "li", "dd", "p", "span", "div", "tr") and len(parent) <= 6:
+        blocks.append(parent)
+    for node in blocks:
         for a in node.iter("a"):
             path = urlsplit((a.get("href") or "").strip()).path
             last = path.rsplit("/", 1)[-1]
             if "." in last and last.rsplit(".", 1)[-1].lower() in _FILE_EXTS:
                 return True
-        node = node.getparent()
     return False
