@@ -49,6 +49,11 @@ def _with_driver(url: str) -> str:
     return url
 
 
+def _resolve(url: str | None) -> str:
+    """The URL to use: the one given, or the configured one."""
+    return _with_driver(url) if url else database_url()
+
+
 @functools.lru_cache(maxsize=None)
 def _engine(url: str) -> Engine:
     parsed = make_url(url)
@@ -70,13 +75,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def engine_for(url: str | None = None) -> Engine:
     """The engine of ``url`` (default: the configured database), one per URL."""
-    return _engine(_with_driver(url) if url else database_url())
+    return _engine(_resolve(url))
 
 
 def dispose_engine(url: str | None = None) -> None:
-    """Close the pooled connections of ``url`` (e.g. before dropping that database)."""
-    key = _with_driver(url) if url else database_url()
-    engine_for(key).dispose()
+    """Close the pooled connections of ``url``: before dropping that database,
+    and in a forked worker, which must not share its parent's connections."""
+    engine_for(url).dispose()
 
 
 @functools.lru_cache(maxsize=None)
@@ -104,8 +109,11 @@ def alembic_config(url: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     # ConfigParser interpolation would choke on a '%' in a password.
-    config.set_main_option("sqlalchemy.url", (url and _with_driver(url) or database_url()).replace("%", "%%"))
+    config.set_main_option("sqlalchemy.url", _resolve(url).replace("%", "%%"))
     return config
+
+
+_ready: set[str] = set()  # databases init_db has brought up to date in this process
 
 
 def init_db(url: str | None = None) -> None:
@@ -114,13 +122,10 @@ def init_db(url: str | None = None) -> None:
     with engine_for(url).begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
-    _ready.add(_with_driver(url) if url else database_url())
-
-
-_ready: set[str] = set()
+    _ready.add(_resolve(url))
 
 
 def ensure_db(url: str | None = None) -> None:
     """``init_db`` once per process and database: for callers on every request."""
-    if (_with_driver(url) if url else database_url()) not in _ready:
+    if _resolve(url) not in _ready:
         init_db(url)
