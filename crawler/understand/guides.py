@@ -18,6 +18,8 @@ import re
 from bisect import bisect_right
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
+from typing import NamedTuple
+
 from lxml.html import HtmlElement
 
 from .dom import base_href, clean, walk
@@ -70,32 +72,57 @@ _EMPTY_CONTENT = frozenset({"", "无", "無", "暂无", "暫無", "空", "略", 
 _FORM_RE = re.compile(r"《([^《》\n]{1,60}?表(?:格)?)》")
 
 
-_H = r"[ \t\u2002\u3000\xa0]"  # spacing within a line, never a line break
-
-
-def _spaced(label: str) -> str:
-    # Templates pad labels: 办 理 地 点, 办　理　地　点.
-    return _H + "*" + (_H + "*").join(map(re.escape, label))
-
-
-def _alternation(labels: list[str]) -> str:
-    variants = {v for lb in labels for v in (lb, lb.translate(_TRAD), lb.replace("联系", "聯絡"))}
-    return "|".join(_spaced(v) for v in sorted(variants, key=len, reverse=True))
-
-
 _CANON: dict[str, str] = {}
 for _cat, _syns in SYNONYMS.items():
     for _s in _syns:
         for _v in (_s, _s.translate(_TRAD), _s.replace("联系", "聯絡").translate(_TRAD)):
             _CANON[_v] = _cat
 _OTHER = {o for lb in OTHER_LABELS for o in (lb, lb.translate(_TRAD))}
-_ANY_LABEL = _alternation(list(_CANON) + list(_OTHER))
-# A label at the start of a line (cell, dt, heading or 标签：内容 line), with its numbering.
-_LABEL_LINE_RE = re.compile(
-    r"(?m)^" + _H + r"*(?:[(（【\[]?[一二三四五六七八九十\d]{1,3}[)）】\]、.．]" + _H + r"*)?【?" + _H + "*"
-    r"(?P<label>" + _ANY_LABEL + r")" + _H + "*】?" + _H + r"*(?P<colon>[:：]?)")
+_LABELS = set(_CANON) | _OTHER
+_LENGTHS = sorted({len(x) for x in _LABELS}, reverse=True)
+# Numbering before a label: 一、 (二) 3. 【
+_NUMBERING_RE = re.compile(r"^(?:[(（【\[]?[一二三四五六七八九十\d]{1,3}[)）】\]、.．]|【)")
+_SPACE_CHARS = frozenset(" \t\u2002\u3000\xa0\r")
 _SPACES_RE = re.compile(r"\s+")
 _PUNCT_RE = re.compile(r"[\s:：;；,，.。、]+")
+
+
+class _Mark(NamedTuple):
+    label: str
+    start: int  # offset of the label in the text
+    end: int  # offset just after the label (and its colon)
+    colon: bool
+
+
+def _marks(text: str) -> list[_Mark]:
+    """Lines that begin with a known label (a dict lookup per line: this runs on every guide)."""
+    marks = []
+    pos = 0
+    for line in text.split("\n"):
+        line_start, pos = pos, pos + len(line) + 1
+        head = _SPACES_RE.sub("", line[:40])
+        if not head:
+            continue
+        numbering = _NUMBERING_RE.match(head)
+        skip = numbering.end() if numbering else 0
+        label = next((head[skip:skip + n] for n in _LENGTHS if head[skip:skip + n] in _LABELS), None)
+        if label is None:
+            continue
+        # Map "skip + len(label)" non-space characters back to an offset in the line.
+        need, i, first = skip + len(label), 0, None
+        while need and i < len(line):
+            if line[i] not in _SPACE_CHARS:
+                if first is None and need == len(label):
+                    first = i
+                need -= 1
+            i += 1
+        first = first if first is not None else i - len(label)
+        rest = line[i:].lstrip(" \t\u2002\u3000\xa0】")
+        colon = rest[:1] in (":", "：")
+        if not colon and rest.strip():
+            continue  # a label stands alone (cell, dt, heading) or is followed by a colon
+        marks.append(_Mark(label, line_start + first, line_start + len(line) - len(rest) + (1 if colon else 0), colon))
+    return marks
 
 
 def _category(label: str) -> str | None:
@@ -106,24 +133,17 @@ def guide_elements(doc: HtmlElement) -> set[str]:
     """The element categories (names from GUIDE_ELEMENTS) the guide fills with content."""
     w = walk(doc)
     text = w.joined
-    marks = []
-    for m in _LABEL_LINE_RE.finditer(text):
-        eol = text.find("\n", m.end())
-        rest_of_line = text[m.end():eol if eol >= 0 else len(text)]
-        # A label stands alone (cell, dt, heading) or is followed by a colon.
-        if not m.group("colon") and rest_of_line.strip():
-            continue
-        marks.append(m)
+    marks = _marks(text)
     found: set[str] = set()
     for i, m in enumerate(marks):
-        cat = _category(m.group("label"))
+        cat = _category(m.label)
         if cat is None or cat in found:
             continue
-        owner = w.segments[bisect_right(w.starts, m.start("label")) - 1].owner
-        content = _cell_content(owner, m.group("label"))
+        owner = w.segments[bisect_right(w.starts, m.start) - 1].owner
+        content = _cell_content(owner, m.label)
         if content is None:  # not a cell or dt: the text up to the next label
-            end = marks[i + 1].start() if i + 1 < len(marks) else min(len(text), m.end() + 500)
-            content = text[m.end():end]
+            end = marks[i + 1].start if i + 1 < len(marks) else min(len(text), m.end + 500)
+            content = text[m.end:end]
         if _PUNCT_RE.sub("", content).strip() not in _EMPTY_CONTENT:
             found.add(cat)
     return found
