@@ -53,8 +53,8 @@ def _is_next_text(text: str) -> bool:
 def _pager_blocks(doc: HtmlElement) -> list[HtmlElement]:
     blocks = []
     for el in doc.iter("div", "p", "td", "span", "ul", "nav"):
-        attrs = (el.get("class") or "") + " " + (el.get("id") or "")
-        if _PAGER_ATTR_RE.search(attrs) and len(el) < 60:
+        cls, ident = el.get("class"), el.get("id")
+        if (cls or ident) and _PAGER_ATTR_RE.search(f"{cls} {ident}") and len(el) < 60:
             blocks.append(el)
     return blocks
 
@@ -80,12 +80,13 @@ def next_pages(doc: HtmlElement, page_url: str, html_text: str) -> list[str]:
         text = clean(a.text_content() if len(a) else (a.text or ""))
         if len(text) > 12:
             continue  # no next-page word or page number is this long
-        if _is_next_text(text) or _is_next_text(a.get("title") or ""):
+        title = a.get("title")
+        if _is_next_text(text) or (title and _is_next_text(title)):
             add(a.get("href"))
             parent = a.getparent()
             if parent is not None and parent not in pager_parents:
                 pager_parents.append(parent)
-        elif _PAGE_PARAM_RE.search(a.get("href") or "") and (text.isdigit() or not text):
+        elif (text.isdigit() or not text) and _PAGE_PARAM_RE.search(a.get("href") or ""):
             add(a.get("href"))
     # Page numbers inside a pager block (by class/id, or beside a 下一页 link).
     for block in _pager_blocks(doc) + pager_parents:
