@@ -205,6 +205,7 @@ def empty_c_five(b: Builder, rounds: int) -> None:
 
 def empty_c_four(b: Builder, rounds: int) -> None:
     _empty(b, 4)
+    b.p.traditional = True  # 暫無資訊, 下一頁
 
 
 def _letters(b: Builder, rows) -> None:

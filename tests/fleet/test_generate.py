@@ -35,6 +35,7 @@ def test_default_fleet_covers_the_profile_space():
     assert {c.pagination for c in cols} >= set(PAGINATIONS)
     assert {p.home_kind for p in ps} == {"normal", "navigation"}
     assert any(p.traditional for p in ps)
+    assert any(p.traditional and c.empty_text for p in ps for c in p.columns)  # 暫無資訊
     assert {k for p in ps for k in p.probe_failures.values()} == {"503", "hang", "reset"}
     kinds = {spec.kind for p in ps for spec in p.links}
     assert kinds >= {"internal404", "external404", "nohost", "hang", "loop", "image404", "soft404", "calendar", "bigpage"}

@@ -216,8 +216,14 @@ def letter_detail(ctx: Ctx, lt: LetterSpec) -> str:
     return page(ctx, lt.title, body)
 
 
+TRADITIONAL_EMPTY = {"暂无信息": "暫無資訊", "暂无数据": "暫無數據"}
+
+
 def empty_list_text(ctx: Ctx, col: ColumnSpec) -> str:
-    return f'<p class="empty">{esc(col.empty_text)}</p>' if col.empty_text else ""
+    if not col.empty_text:
+        return ""
+    text = TRADITIONAL_EMPTY.get(col.empty_text, col.empty_text) if ctx.profile.traditional else col.empty_text
+    return f'<p class="empty">{esc(text)}</p>'
 
 
 class Family:
