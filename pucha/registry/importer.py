@@ -67,6 +67,8 @@ def import_registry(path: str | Path, columns_path: str | Path | None = None, *,
     columns_file = Path(columns_path) if columns_path is not None else None
     problems = Problems()
     sites_table, columns_table = _read(path, columns_file, problems)
+    if sites_table is None and columns_table is None:
+        problems.raise_if_any()  # nothing readable: no need to open the database
     sites, named = _check_sites(sites_table, problems) if sites_table else ({}, set())
     replace_columns = columns_file is not None or path.suffix.lower() in WORKBOOK_SUFFIXES
     source = source or " + ".join(p.name for p in (path, columns_file) if p is not None)

@@ -233,3 +233,9 @@ def test_all_or_nothing_with_one_bad_row_among_good(registry, tmp_path, db_url):
     registry(write_workbook(changed, tmp_path / "r.xlsx"))
     # The fixture checked that nothing changed: no new site, no rename.
     assert [s["name"] for s in export_sites(db_url)] == ["天心区人民政府0", "天心区人民政府1"]
+
+
+def test_database_unreachable(tmp_path):
+    path = write_workbook(sample_sites(1), tmp_path / "r.xlsx")
+    with pytest.raises(RegistryImportError, match="r.xlsx: 无法写入登记库数据库"):
+        import_registry(path, url="postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=2")
