@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
@@ -20,7 +18,8 @@ from sqlalchemy.orm import Session, selectinload
 from pucha.db import ensure_db, session_scope
 from pucha.registry import headers
 from pucha.registry.loader import normalise_url
-from pucha.registry.model import FORM_FIELDS, Column, Site, SiteHistory, utcnow
+from pucha.registry.changes import ColumnRow, add_site, change_site
+from pucha.registry.model import FORM_FIELDS, Site
 from pucha.registry.problems import Problems, RegistryImportError
 from pucha.registry.readers import read_csv, read_workbook
 from pucha.registry.tables import Table, parse_table
@@ -31,8 +30,6 @@ __all__ = ["ImportResult", "RegistryImportError", "import_registry"]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-
-ColumnRow = tuple[str, str, str]  # category, name, url
 
 
 @dataclass(frozen=True)
@@ -231,30 +228,9 @@ def _apply(session: Session, sites: dict[str, _SiteRow], columns: dict[str, list
         new_columns = None if columns is None else columns.get(home_url, [])
         site = existing.get(home_url)
         if site is None:
-            site = Site(home_url=home_url, status="running", **values)
-            session.add(site)
-            site.columns = [_column(c, i) for i, c in enumerate(new_columns or [])]
-            after: dict[str, Any] = dict(values)
-            if new_columns is not None:
-                after["columns"] = [_column_dict(c) for c in new_columns]
-            site.history.append(SiteHistory(source=source, before=None, after=after))
+            add_site(session, values, new_columns or [], source)
             added += 1
-            continue
-        before, after = {}, {}
-        for field, value in (values or {}).items():
-            if getattr(site, field) != value:
-                before[field], after[field] = getattr(site, field), value
-                setattr(site, field, value)
-        old_columns = [(c.category, c.name, c.url) for c in site.columns]
-        if new_columns is not None and old_columns != new_columns:
-            before["columns"] = [_column_dict(c) for c in old_columns]
-            after["columns"] = [_column_dict(c) for c in new_columns]
-            site.columns.clear()
-            session.flush()  # old rows go before new ones take their positions
-            site.columns.extend(_column(c, i) for i, c in enumerate(new_columns))
-        if after:
-            site.updated_at = utcnow()
-            site.history.append(SiteHistory(source=source, before=before, after=after))
+        elif change_site(session, site, source, values, new_columns):
             updated += 1
         else:
             unchanged += 1
@@ -268,12 +244,3 @@ def _chunks(items: list[str], size: int = 500):
     # parameters of one IN (SQLite 32,766, PostgreSQL 65,535).
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-def _column(row: ColumnRow, position: int) -> Column:
-    category, name, url = row
-    return Column(category=category, name=name, url=url, position=position)
-
-
-def _column_dict(row: ColumnRow) -> dict[str, str]:
-    return dict(zip(("category", "name", "url"), row))

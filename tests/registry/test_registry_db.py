@@ -70,3 +70,26 @@ def test_database_url_follows_the_settings(tmp_path):
                           config=tmp_path / "none.toml")
     # psycopg 3 is the driver installed; a bare postgresql:// URL is pointed at it.
     assert database_url(given) == "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def test_change_site_records_history_once(db_url, tmp_path):
+    from pucha.registry.changes import change_site
+    from pucha.registry.importer import import_registry
+    from pucha.registry.model import SiteHistory
+    from pucha.registry.workbook import write_workbook
+    from registry_samples import sample_sites
+
+    import_registry(write_workbook(sample_sites(1), tmp_path / "r.xlsx"), url=db_url)
+    with session_scope(db_url) as session:
+        site = session.scalars(select(Site)).one()
+        assert change_site(session, site, "审核员 王五", {"status": "closed"})
+        assert not change_site(session, site, "审核员 王五", {"status": "closed"})
+        with pytest.raises(ValueError, match="网站状态"):
+            change_site(session, site, "审核员 王五", {"status": "gone"})
+        with pytest.raises(ValueError, match="home_url"):
+            change_site(session, site, "审核员 王五", {"home_url": "http://x.cn/"})
+    with session_scope(db_url) as session:
+        history = session.scalars(select(SiteHistory).order_by(SiteHistory.id)).all()
+        assert [(h.source, h.before, h.after) for h in history[1:]] == [
+            ("审核员 王五", {"status": "running"}, {"status": "closed"})]
+        assert history[0].before is None and history[0].source == "r.xlsx"
