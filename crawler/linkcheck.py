@@ -84,4 +84,6 @@ class LinkChecker:
         """HEAD was refused: the same check by GET (a few bytes are enough)."""
         if request.method != "HEAD":
             return None
-        return self.request(request.url, "GET", peek=1024, purpose=request.meta.get("pucha_check", "link"))
+        urls = request.meta.get("redirect_urls")
+        return self.request(urls[0] if urls else request.url, "GET", peek=1024,
+                            purpose=request.meta.get("pucha_check", "link"))

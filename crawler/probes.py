@@ -16,7 +16,6 @@ import time
 from typing import TYPE_CHECKING, Iterable
 
 from scrapy import Request
-from twisted.internet import reactor
 
 from pucha.events import Probe
 
@@ -66,6 +65,8 @@ class ProbeSchedule:
         def fire() -> None:
             self.pending_calls -= 1
             self.spider.crawler.engine.crawl(self.request(run, slot + 1))
+
+        from twisted.internet import reactor  # the one Scrapy installed (importing it early would pick another)
 
         reactor.callLater(max(0.0, due - time.monotonic()), fire)
 

@@ -21,7 +21,7 @@ def run_crawl(cfg: Settings, sites: Iterable[SiteRecord], *, sweep: str, as_of: 
     Scrapy's reactor runs once per process: call this once (the CLI does)."""
     settings = scrapy_settings(cfg)
     settings.update(extra_settings or {})
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(CensusSpider)
     state: dict = {}
 
@@ -44,4 +44,7 @@ def run_crawl(cfg: Settings, sites: Iterable[SiteRecord], *, sweep: str, as_of: 
     process.crawl(crawler, sites=list(sites), sweep=sweep, as_of=as_of, sink=sink, skip=list(skip))
     process.start()
     spider = crawler.spider
-    return dict(spider.stats_live) if spider is not None else {}
+    if spider is None or crawler.stats.get_value("finish_reason") not in ("finished",):
+        reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+        raise RuntimeError(f"the crawl did not finish (finish_reason={reason!r}); see the log above")
+    return dict(spider.stats_live)

@@ -61,7 +61,7 @@ def run_demo(sites: int = 40, keep: bool = False) -> int:
     from pucha.fleet.runner import FleetProcess
 
     cfg = settings_mod.load()
-    home = Path(cfg.home) / "demo"
+    home = (Path(cfg.home) / "demo").resolve()
     if home.exists():
         shutil.rmtree(home)
     home.mkdir(parents=True)

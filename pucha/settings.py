@@ -77,10 +77,15 @@ class Settings:
         self._values = values
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # copy/pickle probe for dunders before _values exists
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:
             raise AttributeError(f"no setting {name!r} (see pucha.settings.SETTINGS)") from None
+
+    def __reduce__(self):
+        return (Settings, (dict(self._values),))
 
     def replace(self, **changes: Any) -> "Settings":
         unknown = set(changes) - set(self._values)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from urllib.parse import urlencode
 from typing import Any, AsyncIterator, Iterable
 
 import scrapy
@@ -26,7 +27,8 @@ from crawler.probes import ProbeSchedule
 from crawler.scanstatus import EMPTY, HTTP, INTERNAL, classify
 from crawler.settings import HANDLED_STATUSES
 from crawler.siterun import SiteRun, url_key
-from crawler.understand.page import understand
+from crawler.understand.decode import decode
+from crawler.understand.page import dataproxy_items, understand
 from pucha import categories as cat
 from pucha.events import (AttachmentCheck, Event, GuideElements, InteractionRows, Links, LinkCheck, ListItems,
                           Page, SiteDone, SystemCheck)
@@ -80,9 +82,12 @@ class CensusSpider(scrapy.Spider):
             raise DontCloseSpider
         # Nothing is in flight, yet some site still waits: an error of ours (a callback that
         # raised).  Close those sites with what was observed; unanswered checks stay unscored.
+        stuck = {t: sites for t, sites in self.checker.waiting.items() if sites}
         for run in self.runs.values():
             if not run.done:
-                self.logger.warning("site %s closed with %d item(s) owed", run.site.home_url, run.outstanding)
+                owed = sorted(t for t, sites in stuck.items() if run.site.home_url in sites)[:5]
+                self.logger.warning("site %s closed with %d item(s) owed (unanswered checks: %s)",
+                                    run.site.home_url, run.outstanding, owed)
                 run.outstanding = 0
                 run.probes_left = min(run.probes_left, 0)
                 self._done_if_finished(run)
@@ -96,26 +101,31 @@ class CensusSpider(scrapy.Spider):
             self._done_if_finished(run)
 
     def _seed(self, run: SiteRun) -> Iterable[Request]:
+        # Build every seed before yielding any: the homepage's probe may come back (and its links be
+        # followed) while this generator is still being consumed, and a registered column must keep
+        # its column role even when the homepage links to it.
         site = run.site
         run.seen.add(url_key(site.home_url))
         self.checker.expect(site.home_url)
         run.probes_left = self.probes.rounds
         run.outstanding += 1  # the homepage crawl, fed by the first good probe
-        yield from self.probes.first_round(run)
+        seeds: list[Request] = []
         for col in site.columns:
             if col.url in ("", "无"):
                 continue
             if col.category == cat.ONLINE_SYSTEMS:
                 run.outstanding += 1
-                yield self.checker.request(col.url, "GET", peek=4096, purpose="system").replace(
-                    cb_kwargs={"site": site.home_url}, callback=self.on_system, errback=self.on_system_error)
+                seeds.append(self.checker.request(col.url, "GET", peek=4096, purpose="system").replace(
+                    cb_kwargs={"site": site.home_url}, callback=self.on_system, errback=self.on_system_error))
                 continue
             key = url_key(col.url)
             if key in run.seen:
                 continue
             run.seen.add(key)
             role = "consultation" if col.category == cat.CONSULTATION else "column"
-            yield self._page(run, col.url, role=role, depth=0, column=col.url, category=col.category)
+            seeds.append(self._page(run, col.url, role=role, depth=0, column=col.url, category=col.category))
+        yield from self.probes.first_round(run)
+        yield from seeds
 
     def _page(self, run: SiteRun, url: str, *, role: str, depth: int, column: str | None = None,
               category: str | None = None, page_no: int = 1, method: str = "GET", body: bytes | None = None,
@@ -134,11 +144,14 @@ class CensusSpider(scrapy.Spider):
     def parse_page(self, response: Response) -> Iterable[Any]:
         m = response.meta
         run = self.runs[m["site"]]
-        url = response.request.url
+        url = origin(response.request)
         self.stats_live["pages"] += 1
         try:
             if response.status >= 400:
                 yield from self._failed_page(run, m, url, response.status, HTTP)
+                return
+            if m["role"] == "proxy":
+                yield from self._proxy_page(run, m, url, response)
                 return
             view = understand(response.body, response.url, response.headers.get("Content-Type", b"").decode(
                 "latin-1"), self.as_of, _understand_role(m["role"]))
@@ -152,7 +165,7 @@ class CensusSpider(scrapy.Spider):
         m = request.meta
         run = self.runs[m["site"]]
         try:
-            yield from self._failed_page(run, m, request.url, None, classify(failure))
+            yield from self._failed_page(run, m, origin(request), None, classify(failure))
         finally:
             run.outstanding -= 1
             self._done_if_finished(run)
@@ -196,34 +209,58 @@ class CensusSpider(scrapy.Spider):
                 yield self._attachment(run, url, target)
         if role in ("column", "consultation", "proxy"):
             yield from self._more_pages(run, m, view)
-        if m["category"] == cat.GUIDES and role in ("column", "proxy"):
-            for it in items:
-                if it.url and run.same_site(it.url) and not is_file_url(it.url):
-                    req = self._follow(run, it.url, role="guide", depth=m["depth"] + 1, column=m["column"],
-                                       force=True)
-                    if req is not None:
-                        yield req
-        if role != "proxy":
-            yield from self._links(run, m, url, view)
+        if m["category"] == cat.GUIDES and role == "column":
+            yield from self._guides(run, m, items)
+        yield from self._links(run, m, url, view)
+
+    def _guides(self, run: SiteRun, m: dict, items) -> Iterable[Request]:
+        """The guides are the pages linked from the 办事指南 columns' lists."""
+        for it in items:
+            if it.url and run.same_site(it.url) and not is_file_url(it.url):
+                req = self._follow(run, it.url, role="guide", depth=m["depth"] + 1, column=m["column"], force=True)
+                if req is not None:
+                    yield req
 
     def _more_pages(self, run: SiteRun, m: dict, view) -> Iterable[Request]:
         if m["page_no"] >= self.cfg.max_list_pages:
             return
-        for nxt in view.next_pages[:1] if m["role"] != "proxy" else ():
+        for nxt in view.next_pages[:1]:
             key = url_key(nxt)
             if key not in run.seen:
                 run.seen.add(key)
                 yield self._page(run, nxt, role=m["role"], depth=m["depth"], column=m["column"],
                                  category=m["category"], page_no=m["page_no"] + 1)
-        for call in view.dataproxy_calls:
-            key = url_key(call.url) + "|" + "&".join(f"{k}={v}" for k, v in sorted(call.formdata.items()))
-            if key in run.seen:
-                continue
-            run.seen.add(key)
-            body = "&".join(f"{k}={v}" for k, v in call.formdata.items()).encode()
-            yield self._page(run, call.url, role="proxy", depth=m["depth"], column=m["column"],
-                             category=m["category"], page_no=m["page_no"] + 1, method="POST", body=body,
-                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+        for call in view.dataproxy:
+            req = self._proxy_request(run, m, call, m["page_no"] + 1)
+            if req is not None:
+                yield req
+
+    def _proxy_request(self, run: SiteRun, m: dict, call, page_no: int) -> Request | None:
+        """A Hanweb list's items, fetched the way the page's script would (POST to dataproxy.jsp)."""
+        key = url_key(call.url) + "|" + "&".join(f"{k}={v}" for k, v in sorted(call.formdata.items()))
+        if key in run.seen or page_no > self.cfg.max_list_pages:
+            return None
+        run.seen.add(key)
+        body = urlencode(call.formdata).encode()
+        req = self._page(run, call.url, role="proxy", depth=m["depth"], column=m["column"], category=m["category"],
+                         page_no=page_no, method="POST", body=body,
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        req.meta["proxy_call"] = call
+        return req
+
+    def _proxy_page(self, run: SiteRun, m: dict, url: str, response: Response) -> Iterable[Any]:
+        text, _ = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
+        items, total = dataproxy_items(text, url, self.as_of)
+        yield ListItems(self.sweep, run.site.home_url, column=m["column"], page_url=url, role="column",
+                        page_no=m["page_no"], items=tuple(items), status=response.status)
+        call = m.get("proxy_call")
+        if call is not None and total:
+            for i, nxt in enumerate(call.rest(total, limit=self.cfg.max_list_pages)):
+                req = self._proxy_request(run, m, nxt, m["page_no"] + 1 + i)
+                if req is not None:
+                    yield req
+        if m["category"] == cat.GUIDES:
+            yield from self._guides(run, m, items)
 
     def _links(self, run: SiteRun, m: dict, url: str, view) -> Iterable[Any]:
         site = run.site.home_url
@@ -272,7 +309,7 @@ class CensusSpider(scrapy.Spider):
         soft = False
         if response.status < 400 and response.request.method == "GET" and _is_html(response):
             soft = understand(response.body, response.url, None, self.as_of, "check").soft404
-        self.checker.resolve(response.request.url, CheckResult(
+        self.checker.resolve(origin(response.request), CheckResult(
             ok=response.status < 400, status=response.status, final_url=response.url, soft404=soft,
             error=HTTP if response.status >= 400 else None))
         return []
@@ -284,7 +321,7 @@ class CensusSpider(scrapy.Spider):
             retry = self.checker.fallback(request)
             if retry is not None:
                 return [retry.replace(callback=self.on_check, errback=self.on_check_error)]
-        self.checker.resolve(request.url, CheckResult(ok=False, error=error))
+        self.checker.resolve(origin(request), CheckResult(ok=False, error=error))
         return []
 
     # --- attachments and online systems ----------------------------------------------------
@@ -298,22 +335,23 @@ class CensusSpider(scrapy.Spider):
         empty = len(response.body) == 0 and response.headers.get("Content-Length", b"0") in (b"0", None)
         ok = response.status < 400 and not empty
         err = HTTP if response.status >= 400 else (EMPTY if empty else None)
-        self._finish_aux(site, AttachmentCheck(self.sweep, site, guide=guide, target=response.request.url, ok=ok,
+        self._finish_aux(site, AttachmentCheck(self.sweep, site, guide=guide, target=origin(response.request), ok=ok,
                                                status=response.status, error=err, size=len(response.body)))
 
     def on_attachment_error(self, failure):
         kw = failure.request.cb_kwargs
         self._finish_aux(kw["site"], AttachmentCheck(self.sweep, kw["site"], guide=kw["guide"],
-                                                     target=failure.request.url, ok=False, error=classify(failure)))
+                                                     target=origin(failure.request), ok=False,
+                                                     error=classify(failure)))
 
     def on_system(self, response: Response, site: str):
         ok = 200 <= response.status < 300
-        self._finish_aux(site, SystemCheck(self.sweep, site, url=response.request.url, ok=ok, status=response.status,
+        self._finish_aux(site, SystemCheck(self.sweep, site, url=origin(response.request), ok=ok, status=response.status,
                                            error=None if ok else HTTP))
 
     def on_system_error(self, failure):
         site = failure.request.cb_kwargs["site"]
-        self._finish_aux(site, SystemCheck(self.sweep, site, url=failure.request.url, ok=False,
+        self._finish_aux(site, SystemCheck(self.sweep, site, url=origin(failure.request), ok=False,
                                            error=classify(failure)))
 
     def _finish_aux(self, site: str, event: Event) -> None:
@@ -347,8 +385,15 @@ class CensusSpider(scrapy.Spider):
             self._done_if_finished(run)
 
 
+def origin(request: Request) -> str:
+    """The URL first asked for: after redirects, request.url is the last hop."""
+    urls = request.meta.get("redirect_urls")
+    return urls[0] if urls else request.url
+
+
 def _understand_role(role: str) -> str:
-    return {"second": "list", "proxy": "list", "column": "list"}.get(role, role)
+    # A second-level page is read like a column page: its main list, not its sidebars.
+    return {"second": "column"}.get(role, role)
 
 
 def _list_role(role: str) -> str:

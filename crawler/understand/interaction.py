@@ -23,7 +23,7 @@ from lxml.html import HtmlElement
 
 from pucha.events import Letter
 
-from .dates import find_date, fold
+from .dates import iter_dates, find_date, fold
 from .dom import base_href, clean, walk
 
 _T = r"\s*(?:时\s*间|時\s*間|日\s*期)"
@@ -111,6 +111,8 @@ def _from_grid(labels, rows_cells, rows, base, as_of) -> list[Letter]:
         sub = find_date(texts[c_sub], as_of) if c_sub is not None and c_sub < len(texts) else None
         rep = find_date(texts[c_rep], as_of) if c_rep is not None and c_rep < len(texts) else None
         status_text = texts[c_sta] if c_sta is not None and c_sta < len(texts) else " ".join(texts)
+        if rep is None and c_sta is not None and _REPLIED_RE.search(fold(status_text)):
+            rep = find_date(status_text, as_of)  # 已回复（2026-09-07）: the reply date sits in the status
         href = a.get("href").strip() if a is not None else ""
         letters.append(Letter(title, urljoin(base, href) if href else None, _iso(sub), _iso(rep),
                               _status(status_text, _iso(rep))))
@@ -165,8 +167,12 @@ def _from_status_rows(doc: HtmlElement, base: str, as_of) -> list[Letter]:
         if row in outer:
             continue
         a = _title_link(row)
+        dates = [d for d, _ in iter_dates(text, as_of)] if _REPLIED_RE.search(text) else []
+        # "… 2026-06-04 已回复 2026-09-07": the first date is the letter's, a later one the reply's.
+        sub = dates[0] if dates else find_date(text, as_of)
+        rep = dates[-1] if len(dates) >= 2 else None
         letters.append(Letter(clean(a.text_content()), urljoin(base, a.get("href").strip()),
-                              _iso(find_date(text, as_of)), None, _status(text, None)))
+                              _iso(sub), _iso(rep), _status(text, _iso(rep))))
     return letters
 
 
