@@ -40,9 +40,9 @@ class ProbeSchedule:
 
     def request(self, run: SiteRun, slot: int) -> Request:
         self.sent += 1
-        return Request(run.site.home_url, callback=self.on_probe, errback=self.on_probe_error, dont_filter=True,
+        return Request(run.home, callback=self.on_probe, errback=self.on_probe_error, dont_filter=True,
                        priority=1000, headers={"Cache-Control": "no-cache", "Pragma": "no-cache"},
-                       meta={"site": run.site.home_url, "probe_slot": slot, "dont_retry": True,
+                       meta={"site": run.home, "probe_slot": slot, "dont_retry": True,
                              "download_timeout": self.timeout, "handle_httpstatus_list": HANDLED_STATUSES,
                              "download_slot": f"probe:{run.host}", "pucha_max_bytes": 64_000_000,
                              "pucha_t": time.monotonic()})
@@ -51,7 +51,6 @@ class ProbeSchedule:
         if self.t0 is None:
             self.t0 = time.monotonic()
         if self.rounds <= 0:
-            run.probes_left = 0
             self.spider.crawl_home(run, None, "no_probe")
             return
         yield self.request(run, 1)
@@ -71,15 +70,16 @@ class ProbeSchedule:
         reactor.callLater(max(0.0, due - time.monotonic()), fire)
 
     def _record(self, run: SiteRun, slot: int, ok: bool, status: int | None, error: str | None,
-                elapsed: float | None, final_url: str | None) -> None:
+                elapsed: float | None, final_url: str | None) -> int:
+        """Emit the probe and schedule the next round; returns the rounds still to come."""
         self.spider.stats_live["probes"] += 1
-        self.spider.emit(Probe(self.spider.sweep, run.site.home_url, slot=str(slot), url=run.site.home_url, ok=ok,
+        self.spider.emit(Probe(self.spider.sweep, run.home, slot=str(slot), url=run.home, ok=ok,
                                at=time.time(), status=status, error=error,
                                elapsed_ms=None if elapsed is None else int(elapsed * 1000), final_url=final_url))
-        run.probes_left -= 1
         if error:
-            self.last_error[run.site.home_url] = error
+            self.last_error[run.home] = error
         self._next(run, slot)
+        return self.spider.ledger.probe_done(run.home)
 
     def on_probe(self, response):
         m = response.meta
@@ -88,19 +88,19 @@ class ProbeSchedule:
         stopped = "download_stopped" in response.flags
         ok = 200 <= response.status < 300 and not stopped and elapsed <= self.timeout
         error = None if ok else (HTTP if response.status >= 300 else "timeout" if elapsed > self.timeout else "other")
-        self._record(run, m["probe_slot"], ok, response.status, error, elapsed, response.url)
-        if ok and not run.home_crawled:
-            self.spider.crawl_home(run, response)
-        self._maybe_give_up(run)
+        left = self._record(run, m["probe_slot"], ok, response.status, error, elapsed, response.url)
+        if ok:
+            self.spider.crawl_home(run, response)  # the first good probe only: the ledger decides
+        self._after(run, left)
 
     def on_probe_error(self, failure):
         m = failure.request.meta
         run = self.spider.runs[m["site"]]
-        self._record(run, m["probe_slot"], False, None, classify(failure), None, None)
-        self._maybe_give_up(run)
+        left = self._record(run, m["probe_slot"], False, None, classify(failure), None, None)
+        self._after(run, left)
 
-    def _maybe_give_up(self, run: SiteRun) -> None:
-        if run.probes_left <= 0 and not run.home_crawled:
-            self.spider.crawl_home(run, None, self.last_error.get(run.site.home_url))
-        else:
-            self.spider._done_if_finished(run)
+    def _after(self, run: SiteRun, left: int) -> None:
+        if left <= 0:
+            # No good probe at all: the homepage is crawled as failed (crawl_home is a no-op otherwise).
+            self.spider.crawl_home(run, None, self.last_error.get(run.home))
+        self.spider.finish_if_done(run.home)

@@ -1,6 +1,7 @@
 """Running the census spider in this process (the embedded sweep and `pucha worker --role crawl`)."""
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any, Callable, Iterable
 
@@ -15,10 +16,12 @@ from .spiders.census import CensusSpider
 
 def run_crawl(cfg: Settings, sites: Iterable[SiteRecord], *, sweep: str, as_of: date, sink: Any,
               skip: Iterable[str] = (), on_tick: Callable[[dict], None] | None = None,
-              extra_settings: dict | None = None) -> dict:
+              extra_settings: dict | None = None, ledger: Any = None) -> dict:
     """Crawl the sites; blocks until every site is done.  Returns the spider's live counts.
 
     Scrapy's reactor runs once per process: call this once (the CLI does)."""
+    # A site's 500 after retries is an observation (a Page event), not an error of the crawl.
+    logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
     settings = scrapy_settings(cfg)
     settings.update(extra_settings or {})
     process = CrawlerProcess(settings)
@@ -31,17 +34,17 @@ def run_crawl(cfg: Settings, sites: Iterable[SiteRecord], *, sweep: str, as_of: 
         from pucha.progress import poll
 
         def opened(spider) -> None:
-            state["loop"] = poll(lambda: on_tick(dict(spider.stats_live, checks_made=spider.checker.requests_made)))
+            state["loop"] = poll(lambda: on_tick(dict(spider.stats_live)))
 
         def closed(spider) -> None:
             loop = state.get("loop")
             if loop is not None and loop.running:
                 loop.stop()
-            on_tick(dict(spider.stats_live, checks_made=spider.checker.requests_made))
+            on_tick(dict(spider.stats_live))
 
         crawler.signals.connect(opened, signal=signals.spider_opened)
         crawler.signals.connect(closed, signal=signals.spider_closed)
-    process.crawl(crawler, sites=list(sites), sweep=sweep, as_of=as_of, sink=sink, skip=list(skip))
+    process.crawl(crawler, sites=list(sites), sweep=sweep, as_of=as_of, sink=sink, skip=list(skip), ledger=ledger)
     process.start()
     spider = crawler.spider
     if spider is None or crawler.stats.get_value("finish_reason") not in ("finished",):
