@@ -38,6 +38,9 @@ class ResultStore(Protocol):
 
     def sweeps(self) -> list[SweepInfo]: ...
 
+    def region_table(self, as_of: str) -> list:
+        """Per region of the newest cards: sites, passed, failed, vetoes by rule (pucha.store.regions.RegionRow)."""
+
     def done_sites(self, sweep: str) -> set[str]:
         """Sites whose SiteDone event is stored (a resumed sweep skips them)."""
 

@@ -16,6 +16,7 @@ from typing import Iterator, Sequence
 from pucha.events import Event, from_json
 
 from .base import SweepInfo
+from .regions import RegionRow, region_rows
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -69,8 +70,26 @@ class EmbeddedStore:
         cur = self._conn().execute("SELECT site FROM events WHERE sweep = ? AND kind = 'site_done'", (sweep,))
         return {r[0] for r in cur}
 
+    def discard_partial(self, sweep: str, sites: set[str]) -> int:
+        """Drop the events of sites that never finished, before a resumed sweep crawls them again.
+
+        Their probe rounds and pages are redone whole, so nothing is lost, and a
+        half-done round cannot be counted beside its redone twin."""
+        with self._conn() as c:
+            n = 0
+            for site in sites:
+                n += c.execute("DELETE FROM events WHERE sweep = ? AND site = ?", (sweep, site)).rowcount
+        return n
+
     def count_events(self, sweep: str) -> int:
         return self._conn().execute("SELECT count(*) FROM events WHERE sweep = ?", (sweep,)).fetchone()[0]
+
+    def count_by_site_kind(self, sweep: str, sites: Sequence[str] | None = None) -> dict[tuple[str, str], int]:
+        """(site, kind) -> distinct events stored: what a stream scorer compares with SiteDone.counts."""
+        rows = self._conn().execute("SELECT site, kind, count(*) FROM events WHERE sweep = ? GROUP BY site, kind",
+                                    (sweep,))
+        wanted = None if sites is None else set(sites)
+        return {(s, k): n for s, k, n in rows if wanted is None or s in wanted}
 
     # --- scorecards ------------------------------------------------------------------------
     def write_scorecards(self, sweep: str, cards: Sequence[dict]) -> None:
@@ -95,6 +114,10 @@ class EmbeddedStore:
         else:
             sql = sql.format(region="")
         return [json.loads(b) for (b,) in self._conn().execute(sql, args)]
+
+    def region_table(self, as_of: str) -> list[RegionRow]:
+        """Per region: sites, passed, failed, vetoes by rule, deductions (pucha.store.regions)."""
+        return region_rows(self.scorecards(as_of))
 
     def site_history(self, site: str) -> list[dict]:
         cur = self._conn().execute(
