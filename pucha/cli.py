@@ -131,9 +131,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_portal(args: argparse.Namespace) -> int:
-    from portal.serve import serve
+    from portal.serve import command
 
-    return serve(settings_mod.load(), host=args.host, port=args.port)
+    return command(settings_mod.load(), args.action, host=args.host, port=args.port)
 
 
 def cmd_monitor(args: argparse.Namespace) -> int:
@@ -201,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     wk.set_defaults(func=cmd_worker)
 
     po = sub.add_parser("portal", help="the web portal (registration, review, results)")
+    po.add_argument("action", nargs="?", default="serve", choices=("serve", "init-admin", "probe-closed"),
+                    help="serve (default); init-admin: create the first national account; "
+                         "probe-closed: probe closed sites once")
     po.add_argument("--host", default="127.0.0.1")
     po.add_argument("--port", type=int, default=8000)
     po.set_defaults(func=cmd_portal)

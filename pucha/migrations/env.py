@@ -12,6 +12,7 @@ from sqlalchemy import create_engine
 
 from pucha.db import Base
 import pucha.registry.model  # noqa: F401  (declares the registry tables)
+import portal.models  # noqa: F401  (declares the portal tables)
 
 target_metadata = Base.metadata
 

@@ -1,0 +1,68 @@
+"""The portal application: one router per area, one access-control helper
+(portal.access.context) in front of every route, one layout template.
+
+    create_app(settings) -> FastAPI
+
+Part 2 (inspection and results) adds its routers in ``ROUTERS``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from portal import access
+from portal.errors import PortalError
+from portal.routes import auth, filing, mailbox, public, review, units
+from portal.security import session_key
+from portal.web import redirect, render
+from pucha import settings as pucha_settings
+from pucha.db import database_url, ensure_db
+
+ROUTERS = (public.router, auth.router, units.router, filing.router, review.router, mailbox.router)
+SESSION_HOURS = 8
+
+
+def create_app(settings: pucha_settings.Settings | None = None, db_url: str | None = None) -> FastAPI:
+    settings = settings or pucha_settings.load()
+    app = FastAPI(title="全国政府网站普查报送系统", docs_url=None, redoc_url=None, openapi_url=None,
+                  dependencies=[Depends(access.context)])
+    app.state.settings = settings
+    app.state.db_url = db_url or database_url(settings)
+    ensure_db(app.state.db_url)
+    app.add_middleware(SessionMiddleware, secret_key=session_key(settings.secret_key, settings.home),
+                       session_cookie="pucha_session", max_age=SESSION_HOURS * 3600, same_site="strict")
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    _handlers(app)
+    return app
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(access.LoginRequired)
+    async def _login(request: Request, exc: access.LoginRequired):
+        return redirect("/login")
+
+    @app.exception_handler(access.PasswordChangeRequired)
+    async def _password(request: Request, exc: access.PasswordChangeRequired):
+        return redirect("/password")
+
+    @app.exception_handler(PortalError)
+    async def _portal_error(request: Request, exc: PortalError):
+        return render(request, "error.html", status=exc.status, message=str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        fields = "、".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
+        return render(request, "error.html", status=400, message=f"请求的参数有误（{fields}），未作任何改动")
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException):
+        messages = {404: "页面不存在", 405: "不支持这种请求方式"}
+        return render(request, "error.html", status=exc.status_code,
+                      message=messages.get(exc.status_code, str(exc.detail)))

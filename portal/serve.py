@@ -1,0 +1,64 @@
+"""Running the portal (``pucha portal``) and its administrative commands.
+
+    pucha portal [--host 127.0.0.1] [--port 8000]   # serve
+    pucha portal init-admin                          # the first national account
+    pucha portal probe-closed                        # probe closed/merged sites once
+"""
+from __future__ import annotations
+
+import sys
+
+from pucha import settings as pucha_settings
+from pucha.db import database_url, ensure_db, session_scope
+
+
+def serve(settings: pucha_settings.Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
+    import uvicorn
+
+    from portal.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    return 0
+
+
+def init_admin(settings: pucha_settings.Settings, username: str = "national") -> int:
+    """Create the national office and its account; print the one-time password."""
+    from portal.accounts import create_root
+    from portal.errors import PortalError
+
+    url = database_url(settings)
+    ensure_db(url)
+    try:
+        with session_scope(url) as session:
+            account, password = create_root(session, username=username)
+            name = account.username
+    except PortalError as exc:
+        print(f"pucha portal init-admin: {exc}", file=sys.stderr)
+        return 2
+    print(f"已创建全国普查办账号：{name}\n一次性密码：{password}\n"
+          "首次登录后须修改密码；此密码只显示这一次。")
+    return 0
+
+
+def probe_closed(settings: pucha_settings.Settings) -> int:
+    """Probe every closed or merged site once; print those still online."""
+    from portal.closures import probe_closed as probe
+
+    url = database_url(settings)
+    ensure_db(url)
+    with session_scope(url) as session:
+        checks = probe(session, timeout=settings.probe_timeout, user_agent=settings.user_agent)
+        for check in checks:
+            if check.answered:
+                print(f"仍可访问：网站 {check.site_id}（{check.detail}）")
+        print(f"已检查 {len(checks)} 个已关停或已整合的网站，{sum(c.answered for c in checks)} 个仍可访问")
+    return 0
+
+
+def command(settings: pucha_settings.Settings, action: str, host: str, port: int) -> int:
+    """What ``pucha portal [ACTION]`` runs."""
+    if action == "init-admin":
+        return init_admin(settings)
+    if action == "probe-closed":
+        return probe_closed(settings)
+    return serve(settings, host=host, port=port)

@@ -1,0 +1,50 @@
+"""Plumbing every router shares: the database session, templates, flash
+messages and redirects.  Routes stay thin: read the form, call a library
+function inside ``db(request)``, render or redirect."""
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from pucha.db import session_scope
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+STATE_NAMES = {"draft": "草稿", "submitted": "审核中", "returned": "已退回", "approved": "已通过"}
+KIND_NAMES = {"new": "新登记", "change": "信息变更", "status": "状态变更"}
+STATUS_NAMES = {"running": "正常运行", "rectifying": "整改中", "closed": "已关停", "merged": "已整合"}
+TEMPLATES.env.globals.update(STATE_NAMES=STATE_NAMES, KIND_NAMES=KIND_NAMES, STATUS_NAMES=STATUS_NAMES)
+
+
+def db(request: Request) -> AbstractContextManager[Session]:
+    """One transaction: committed when the block ends, rolled back on error."""
+    return session_scope(request.app.state.db_url)
+
+
+def flash(request: Request, message: str) -> None:
+    """A message shown once on the next page rendered."""
+    request.session.setdefault("flash", []).append(message)
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    messages = request.session.pop("flash", [])
+    return TEMPLATES.TemplateResponse(request, template, {
+        "account": getattr(request.state, "account", None),
+        "csrf_token": request.session.get("csrf", ""),
+        "messages": messages,
+        **context,
+    }, status_code=status)
+
+
+def redirect(url: str) -> RedirectResponse:
+    # 303: the browser follows a POST with a GET (post/redirect/get).
+    return RedirectResponse(url, status_code=303)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
