@@ -1,0 +1,237 @@
+"""Events on Kafka (PUCHA_KAFKA_BOOTSTRAP): a sink for the crawlers, a consumer-group source for ingest and scorers.
+
+* One topic per event kind, ``<prefix>.<kind>`` (``pucha.page``, ``pucha.site_done``...),
+  created by pucha with PUCHA_KAFKA_PARTITIONS partitions.
+* Keyed by site: one site's events of a kind stay in order on one partition.
+  Kinds travel on separate topics, so a consumer cannot rely on SiteDone
+  arriving last; SiteDone.counts says how many events of each kind to wait for.
+* The value is the event's JSON (``Event.to_json``); page bodies never travel.
+  Headers carry the sweep, kind and event id, so ingest can store a record
+  without parsing its JSON (``KafkaSource.next_rows``).
+* acks=all, idempotent producer, unlimited retries within the delivery timeout:
+  an event is either stored by the broker or ``flush`` raises.
+* The source commits only when told (``commit``), after its consumer's output is
+  stored: a consumer killed in between gets the batch again, which the
+  idempotent stores and scorer state absorb.
+
+Lag is counted from the high-water marks of the fetch responses, not from
+ListOffsets, which the Tansu broker under-reports.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Iterable, Sequence
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka import errors as kafka_errors
+from kafka.admin import NewTopic
+from kafka.structs import OffsetAndMetadata, TopicPartition
+
+from pucha.errors import ServiceUnavailable
+from pucha.events import KINDS, Event, from_json
+from pucha.settings import Settings
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_MS = 8000  # how long "Kafka does not answer" takes to say
+
+
+def topic_name(prefix: str, kind: str) -> str:
+    return f"{prefix}.{kind}"
+
+
+def all_topics(prefix: str, kinds: Iterable[str] | None = None) -> list[str]:
+    return [topic_name(prefix, k) for k in sorted(kinds or KINDS)]
+
+
+def _unavailable(bootstrap: str, exc: BaseException) -> ServiceUnavailable:
+    return ServiceUnavailable("Kafka", bootstrap, type(exc).__name__)
+
+
+def ensure_topics(bootstrap: str, prefix: str = "pucha", partitions: int = 12,
+                  kinds: Iterable[str] | None = None) -> list[str]:
+    """Create the topics of every event kind that do not exist yet; returns their names."""
+    names = all_topics(prefix, kinds)
+    try:
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap, bootstrap_timeout_ms=CONNECT_TIMEOUT_MS,
+                                 request_timeout_ms=30000)
+    except kafka_errors.KafkaError as exc:
+        raise _unavailable(bootstrap, exc) from None
+    try:
+        existing = set(admin.list_topics())
+        missing = [NewTopic(n, partitions, 1) for n in names if n not in existing]
+        if missing:
+            try:
+                admin.create_topics(missing)
+            except kafka_errors.TopicAlreadyExistsError:
+                pass  # another worker made them first
+    except kafka_errors.KafkaConnectionError as exc:
+        raise _unavailable(bootstrap, exc) from None
+    finally:
+        admin.close()
+    return names
+
+
+class KafkaSink:
+    """pucha.bus.EventSink on Kafka.  ``produced`` counts events per topic, for lag counting by the producer side."""
+
+    def __init__(self, bootstrap: str, prefix: str = "pucha", partitions: int = 12, create_topics: bool = True,
+                 linger_ms: int = 20):
+        self.bootstrap, self.prefix = bootstrap, prefix
+        if create_topics:
+            ensure_topics(bootstrap, prefix, partitions)
+        try:
+            self.producer = KafkaProducer(
+                bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, retries=2**31 - 1,
+                delivery_timeout_ms=120000, linger_ms=linger_ms, batch_size=512 * 1024,
+                max_request_size=8 * 1024 * 1024, bootstrap_timeout_ms=CONNECT_TIMEOUT_MS,
+                allow_auto_create_topics=False)
+        except kafka_errors.KafkaError as exc:
+            raise _unavailable(bootstrap, exc) from None
+        self.produced: dict[str, int] = {}
+        self._errors: list[BaseException] = []
+
+    @classmethod
+    def from_settings(cls, cfg: Settings) -> "KafkaSink":
+        return cls(cfg.kafka_bootstrap, cfg.kafka_topic_prefix, cfg.kafka_partitions)
+
+    def write_batch(self, events: Sequence[Event]) -> None:
+        for e in events:
+            topic = topic_name(self.prefix, e.kind)
+            headers = [("sweep", e.sweep.encode()), ("kind", e.kind.encode()), ("id", e.event_id.encode())]
+            try:
+                fut = self.producer.send(topic, value=e.to_json().encode("utf-8"), key=e.site.encode("utf-8"),
+                                         headers=headers)
+            except kafka_errors.KafkaTimeoutError as exc:  # metadata never came: the broker is gone
+                raise _unavailable(self.bootstrap, exc) from None
+            fut.add_errback(self._errors.append)
+            self.produced[topic] = self.produced.get(topic, 0) + 1
+
+    def flush(self, timeout: float | None = None) -> None:
+        """Wait until the broker has every event written so far (acks=all); raise if any was lost."""
+        try:
+            self.producer.flush(timeout=timeout)
+        except kafka_errors.KafkaTimeoutError as exc:
+            raise _unavailable(self.bootstrap, exc) from None
+        if self._errors:
+            first, self._errors = self._errors[0], []
+            raise ServiceUnavailable("Kafka", self.bootstrap, f"events not delivered: {first!r}")
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self.producer.close()
+
+
+class KafkaSource:
+    """pucha.bus.EventSource: one member of a consumer group over the topics of some event kinds.
+
+    ``commit()`` commits the offsets after the records returned so far, and
+    nothing else; auto-commit is off.  A rebalance between ``next_batch`` and
+    ``commit`` makes the commit fail quietly: the records go to the partition's
+    new owner again, which is harmless to idempotent consumers."""
+
+    def __init__(self, bootstrap: str, group: str, prefix: str = "pucha", kinds: Iterable[str] | None = None,
+                 session_timeout: float = 10.0, max_records: int = 5000, create_topics: bool = True,
+                 partitions: int = 12):
+        self.bootstrap, self.group = bootstrap, group
+        if create_topics:  # subscribing to a topic that does not exist yet would assign nothing
+            ensure_topics(bootstrap, prefix, partitions, kinds)
+        self.topics = all_topics(prefix, kinds)
+        session_ms = int(session_timeout * 1000)
+        try:
+            self.consumer = KafkaConsumer(
+                *self.topics, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
+                auto_offset_reset="earliest", session_timeout_ms=session_ms,
+                heartbeat_interval_ms=max(100, session_ms // 3), max_poll_records=max_records,
+                max_poll_interval_ms=max(300000, session_ms), fetch_max_wait_ms=200,
+                bootstrap_timeout_ms=CONNECT_TIMEOUT_MS, allow_auto_create_topics=False)
+        except kafka_errors.KafkaError as exc:
+            raise _unavailable(bootstrap, exc) from None
+        self.max_records = max_records
+        self._pending: dict[TopicPartition, int] = {}
+        self.consumed = 0
+        self.bad_records = 0
+
+    @classmethod
+    def from_settings(cls, cfg: Settings, group: str, kinds: Iterable[str] | None = None) -> "KafkaSource":
+        return cls(cfg.kafka_bootstrap, group, cfg.kafka_topic_prefix, kinds, cfg.kafka_session_timeout,
+                   partitions=cfg.kafka_partitions)
+
+    def _poll(self, timeout: float) -> list:
+        try:
+            polled = self.consumer.poll(timeout_ms=int(timeout * 1000), max_records=self.max_records)
+        except kafka_errors.KafkaConnectionError as exc:
+            raise _unavailable(self.bootstrap, exc) from None
+        records = []
+        for tp, batch in polled.items():
+            if batch:
+                self._pending[tp] = batch[-1].offset + 1
+                records.extend(batch)
+        self.consumed += len(records)
+        return records
+
+    def next_batch(self, timeout: float) -> list[Event]:
+        out = []
+        for r in self._poll(timeout):
+            try:
+                out.append(from_json(r.value))
+            except ValueError as exc:  # SchemaError or bad JSON: skip it, say where it was
+                self.bad_records += 1
+                log.error("Kafka %s[%d]@%d: unreadable event skipped: %s", r.topic, r.partition, r.offset, exc)
+        return out
+
+    def next_rows(self, timeout: float) -> list[tuple[str, str, str, str, str]]:
+        """Records as store rows (sweep, site, kind, event_id, body) from their headers, JSON unparsed.
+
+        A record without pucha's headers (another producer) is parsed instead."""
+        rows = []
+        for r in self._poll(timeout):
+            h = dict(r.headers or ())
+            if "id" in h and "sweep" in h and "kind" in h and r.key is not None:
+                body = r.value.decode("utf-8")
+                rows.append((h["sweep"].decode(), r.key.decode("utf-8"), h["kind"].decode(), h["id"].decode(), body))
+                continue
+            try:
+                e = from_json(r.value)
+            except ValueError as exc:
+                self.bad_records += 1
+                log.error("Kafka %s[%d]@%d: unreadable event skipped: %s", r.topic, r.partition, r.offset, exc)
+                continue
+            rows.append((e.sweep, e.site, e.kind, e.event_id, e.to_json()))
+        return rows
+
+    def commit(self) -> bool:
+        """Commit what was returned so far; False when a rebalance took the partitions (they will be redelivered)."""
+        if not self._pending:
+            return True
+        offsets = {tp: OffsetAndMetadata(off, "", -1) for tp, off in self._pending.items()}
+        try:
+            self.consumer.commit(offsets)
+        except (kafka_errors.CommitFailedError, kafka_errors.RebalanceInProgressError,
+                kafka_errors.IllegalGenerationError, kafka_errors.UnknownMemberIdError) as exc:
+            log.warning("Kafka commit of group %s refused (%s): the records will be delivered again",
+                        self.group, type(exc).__name__)
+            self._pending.clear()
+            return False
+        except kafka_errors.KafkaConnectionError as exc:
+            raise _unavailable(self.bootstrap, exc) from None
+        self._pending.clear()
+        return True
+
+    def lag(self) -> int | None:
+        """Records behind on the partitions assigned here, from the fetch responses' high-water marks
+        (None before the first fetch has told them)."""
+        total, known = 0, False
+        for tp in self.consumer.assignment():
+            hw = self.consumer.highwater(tp)
+            if hw is None:
+                continue
+            known = True
+            total += max(0, hw - self.consumer.position(tp))
+        return total if known else None
+
+    def close(self) -> None:
+        self.consumer.close(autocommit=False)
