@@ -59,15 +59,19 @@ class ProbeSchedule:
         if slot >= self.rounds:
             return
         due = self.t0 + slot * self.interval
+        self.send_later(run, slot + 1, max(0.0, due - time.monotonic()))
+
+    def send_later(self, run: SiteRun, slot: int, delay: float) -> None:
+        """Send round ``slot`` after ``delay`` seconds; distributed, crawler.frontier.probes keeps it in Redis."""
         self.pending_calls += 1
 
         def fire() -> None:
             self.pending_calls -= 1
-            self.spider.crawler.engine.crawl(self.request(run, slot + 1))
+            self.spider.crawler.engine.crawl(self.request(run, slot))
 
         from twisted.internet import reactor  # the one Scrapy installed (importing it early would pick another)
 
-        reactor.callLater(max(0.0, due - time.monotonic()), fire)
+        reactor.callLater(delay, fire)
 
     def _record(self, run: SiteRun, slot: int, ok: bool, status: int | None, error: str | None,
                 elapsed: float | None, final_url: str | None) -> int:

@@ -16,7 +16,8 @@ from .spiders.census import CensusSpider
 
 def run_crawl(cfg: Settings, sites: Iterable[SiteRecord], *, sweep: str, as_of: date, sink: Any,
               skip: Iterable[str] = (), on_tick: Callable[[dict], None] | None = None,
-              extra_settings: dict | None = None, ledger: Any = None) -> dict:
+              extra_settings: dict | None = None, ledger: Any = None,
+              spider_cls: type = CensusSpider) -> dict:
     """Crawl the sites; blocks until every site is done.  Returns the spider's live counts.
 
     Scrapy's reactor runs once per process: call this once (the CLI does)."""
@@ -25,7 +26,7 @@ def run_crawl(cfg: Settings, sites: Iterable[SiteRecord], *, sweep: str, as_of: 
     settings = scrapy_settings(cfg)
     settings.update(extra_settings or {})
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(CensusSpider)
+    crawler = process.create_crawler(spider_cls)
     state: dict = {}
 
     if on_tick is not None:
