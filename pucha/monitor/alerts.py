@@ -1,0 +1,141 @@
+"""Alerts: a site that crosses a veto threshold is told, once per crossing.
+
+Watched: ``veto.unreachable`` (failed probes reaching 5% of the week) and
+``veto.not_updated`` (no homepage update for 14 days), read off the day's
+scorecard so an alert and the scorecard never disagree.  A crossing is the
+day the veto holds after a day it did not; the site's 负责人 and 联系人 are
+mailed (through the portal's SMTP settings, PUCHA_SMTP_*; unset, the mail is
+logged instead) and a row is written to ``monitor_alerts``, the portal's
+line.  While the veto keeps holding nothing more is sent; once it clears, a
+new crossing alerts again.
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+import time
+from dataclasses import dataclass
+from datetime import date
+from email.message import EmailMessage
+from typing import Any, Iterable
+
+from sqlalchemy import Engine, and_, select
+
+from pucha.settings import Settings
+
+from .monitor_db import alert_state, alerts
+
+log = logging.getLogger("pucha.monitor.alerts")
+
+WATCHED = {"veto.unreachable": "站点无法访问", "veto.not_updated": "网站不更新"}
+
+
+@dataclass(frozen=True)
+class Contacts:
+    name: str
+    emails: tuple[str, ...]
+
+
+def load_contacts(db_url: str) -> dict[str, Contacts]:
+    """The 负责人 and 联系人 emails of every registered site ("无" is no address)."""
+    from pucha.db import ensure_db, session_scope
+    from pucha.registry.model import Site
+
+    ensure_db(db_url)
+    out: dict[str, Contacts] = {}
+    with session_scope(db_url) as s:
+        for home, name, leader, contact in s.execute(
+                select(Site.home_url, Site.name, Site.leader_email, Site.contact_email)):
+            emails = tuple(dict.fromkeys(e.strip() for e in (leader, contact) if e and "@" in e))
+            out[home] = Contacts(name, emails)
+    return out
+
+
+def _describe(rule: str, evidence: list[dict]) -> str:
+    ev = evidence[0] if evidence else {}
+    if rule == "veto.unreachable":
+        return (f"近 7 天首页探测 {ev.get('probes', '?')} 次，失败 {ev.get('failed', '?')} 次"
+                f"（{ev.get('failed_percent', '?')}%），已达到 5% 的单项否决标准。")
+    newest = ev.get("newest_date") or "无"
+    return f"首页近 14 天没有更新的信息（最新信息日期：{newest}），已触及“网站不更新”单项否决。"
+
+
+def message_text(name: str, home: str, region: str, rule: str, day: date, evidence: list[dict]) -> str:
+    return (f"{name}（{home}，{region}）：\n\n"
+            f"全国政府网站普查监测发现，截至 {day.isoformat()}，{_describe(rule, evidence)}\n"
+            f"单项否决指标：{WATCHED[rule]}（{rule}）。请尽快整改。\n\n"
+            f"此邮件由普查系统自动发送；同一问题持续期间不再重复提醒。\n")
+
+
+def send_mail(settings: Settings, to: Iterable[str], subject: str, body: str) -> None:
+    msg = EmailMessage()
+    msg["From"] = settings.smtp_from
+    msg["To"] = ", ".join(to)
+    msg["Subject"] = subject
+    msg.set_content(body)
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password or "")
+        smtp.send_message(msg)
+
+
+def process(engine: Engine, settings: Settings, day: date, cards: Iterable[dict[str, Any]],
+            contacts: dict[str, Contacts]) -> list[dict[str, Any]]:
+    """Compare the day's cards with the alert state; record and send the new crossings. Returns them."""
+    new: list[dict[str, Any]] = []
+    with engine.begin() as c:
+        state = {(r.site, r.rule): r.active for r in c.execute(select(alert_state))}
+        for card in cards:
+            holding = {v["rule"]: v for v in card["vetoes"] if v["rule"] in WATCHED}
+            for rule in WATCHED:
+                key = (card["home_url"], rule)
+                was, now = state.get(key, False), rule in holding
+                if was == now:
+                    continue
+                where = and_(alert_state.c.site == key[0], alert_state.c.rule == rule)
+                if key in state:
+                    c.execute(alert_state.update().where(where).values(active=now, since=day.isoformat()))
+                else:
+                    c.execute(alert_state.insert().values(site=key[0], rule=rule, active=now, since=day.isoformat()))
+                if not now:
+                    continue
+                who = contacts.get(card["home_url"], Contacts(card["name"], ()))
+                row = {"site": card["home_url"], "name": card["name"], "region": card["region"], "rule": rule,
+                       "day": day.isoformat(),
+                       "message": message_text(card["name"], card["home_url"], card["region"], rule, day,
+                                               holding[rule]["evidence"]),
+                       "recipients": ", ".join(who.emails), "mail": "pending", "mail_error": None,
+                       "created": time.time()}
+                row["id"] = c.execute(alerts.insert().values(**row)).inserted_primary_key[0]
+                new.append(row)
+    for row in new:  # after the commit: a crossing is recorded even when the mail fails
+        status, error = _mail(settings, row)
+        row["mail"], row["mail_error"] = status, error
+        with engine.begin() as c:
+            c.execute(alerts.update().where(alerts.c.id == row["id"]).values(mail=status, mail_error=error))
+    return new
+
+
+def _mail(settings: Settings, row: dict[str, Any]) -> tuple[str, str | None]:
+    to = [e for e in row["recipients"].split(", ") if e]
+    if not to:
+        return "none", "登记信息中没有负责人或联系人电子邮箱"
+    subject = f"【政府网站普查】{row['name']} 触及单项否决：{WATCHED[row['rule']]}"
+    if not settings.smtp_host:
+        log.warning("PUCHA_SMTP_HOST unset; alert not mailed to %s: %s", ", ".join(to), subject)
+        return "logged", None
+    try:
+        send_mail(settings, to, subject, row["message"])
+    except (OSError, smtplib.SMTPException) as exc:
+        log.error("alert mail to %s failed: %s", ", ".join(to), exc)
+        return "failed", f"{type(exc).__name__}: {exc}"
+    return "sent", None
+
+
+def recent_alerts(engine: Engine, region: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """The newest alerts, for the portal's line (optionally of one region)."""
+    q = select(alerts).order_by(alerts.c.day.desc(), alerts.c.id.desc()).limit(limit)
+    if region:
+        q = q.where(alerts.c.region == region)
+    with engine.connect() as c:
+        return [dict(r) for r in c.execute(q).mappings()]
