@@ -1,0 +1,91 @@
+"""The census spider on the shared frontier: any worker, any request of any site.
+
+DistributedCensusSpider is CensusSpider with the Redis parts swapped in: the
+probe rounds (crawler.frontier.probes), seeding each site once across workers
+(claimed in the ledger; a worker that dies while seeding loses its claim when
+it lapses, and the next one replays the seeding from its journal), and
+closing only when every site of the sweep is done -- not when this worker's
+share of the queue is empty.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, AsyncIterator
+
+from scrapy.exceptions import DontCloseSpider
+
+from crawler.spiders.census import CensusSpider
+
+from . import journal
+from .probes import RedisProbeSchedule
+
+logger = logging.getLogger(__name__)
+
+
+class DistributedCensusSpider(CensusSpider):
+    name = "census_distributed"
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        conf = crawler.settings["PUCHA_FRONTIER"]
+        spider.frontier_conf = conf
+        spider.probes = RedisProbeSchedule(spider, spider.cfg.probe_rounds, spider.cfg.probe_interval,
+                                           spider.cfg.probe_timeout, started=float(conf["started"]))
+        spider._quiet_since = None
+        spider._reported = {}
+        return spider
+
+    @property
+    def scheduler(self):
+        return self.crawler.engine._slot.scheduler
+
+    async def start(self) -> AsyncIterator[Any]:
+        hold = float(self.frontier_conf.get("lease", 30.0)) * 2
+        for run in self.runs.values():
+            if self.ledger.is_done(run.home) or not self.ledger.claim_seed(run.home, hold):
+                continue
+            lid = journal.child_id("seed", run.home)
+            seeding = journal.Run(lid, self.scheduler.queues.journal_key(lid))
+            with journal.running(seeding):
+                requests = list(self._seed(run))
+            for req in requests:
+                req.meta["_pctx"] = seeding.step()
+                yield req
+            self.ledger.seed_done(run.home)
+            self.scheduler.queues.client.delete(seeding.jkey)
+
+    def _idle(self) -> None:
+        if self.ledger.done_count() >= len(self.runs):
+            return  # every site of the sweep is done: this worker may close
+        pending = self.scheduler.queues.pending()
+        if any(pending.values()) or self.ledger.unseeded(list(self.runs)):
+            self._quiet_since = None
+            raise DontCloseSpider
+        # Nothing queued, leased or due anywhere, every site seeded, yet some still owe: an error of ours.
+        now = time.monotonic()
+        if self._quiet_since is None:
+            self._quiet_since = now
+        if now - self._quiet_since < float(self.frontier_conf.get("lease", 30.0)) * 2:
+            raise DontCloseSpider
+        done = self.ledger.done_sites()
+        for site in self.runs:
+            if site not in done:
+                logger.warning("site %s closed with %d item(s) owed", site, self.ledger.owed(site))
+                self.ledger.force_finish(site)
+                self.finish_if_done(site)
+        raise DontCloseSpider
+
+    def frontier_acked(self, n: int) -> None:
+        """Called after each batch of acknowledgements: add this worker's progress to the sweep's counters."""
+        client = self.scheduler.queues.client
+        key = self.scheduler.keys.base + "stats"
+        p = client.pipeline(transaction=False)
+        now = dict(self.stats_live, events=sum(getattr(self.sink, "produced", {}).values()))
+        for k in ("pages", "checks", "probes", "events"):
+            delta = now.get(k, 0) - self._reported.get(k, 0)
+            if delta:
+                p.hincrby(key, k, delta)
+                self._reported[k] = now.get(k, 0)
+        p.execute()
