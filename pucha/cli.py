@@ -69,6 +69,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from scorers.decision_store import load_decisions
 
     cfg = settings_mod.load()
+    if args.trends:
+        from pucha.monitor.trends import report_trends
+
+        _write_text(report_trends(cfg, args.as_of, args.format, args.region), args.output)
+        return 0
     store = open_store(cfg)
     as_of = args.as_of.isoformat()
     records = store.scorecards(as_of, region=args.region)
@@ -174,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--format", choices=("json", "xlsx", "table"), default="table")
     rep.add_argument("-o", "--output")
     rep.add_argument("--region", help="only this 部门/地区")
+    rep.add_argument("--trends", action="store_true",
+                     help="the monitor's daily availability and updates per region (json or table)")
     rep.set_defaults(func=cmd_report)
 
     rv = sub.add_parser("review", help="a reviewer's decision on a needs_review candidate, or a manual deduction")

@@ -108,3 +108,19 @@ def render_trends(doc: dict[str, Any]) -> str:
     if not doc["regions"]:
         lines.append("（没有监测数据：先运行 pucha monitor）")
     return "\n".join(lines) + "\n"
+
+
+def report_trends(settings, as_of: date, fmt: str = "table", region: str | None = None, days: int = 14) -> str:
+    """``pucha report --trends``: the 14 days ending with as_of, as a table or JSON."""
+    import json
+
+    from .monitor_db import monitor_engine
+
+    doc = trends_document(monitor_engine(settings.database_url), as_of, days, region)
+    if fmt == "json":
+        return json.dumps(doc, ensure_ascii=False, indent=2)
+    if fmt != "table":
+        from pucha.cli import UserError
+
+        raise UserError(f"--trends 只支持 --format table 或 json，收到 {fmt}")
+    return render_trends(doc)

@@ -6,6 +6,11 @@ as_of, and restarting the monitor mid-week neither loses nor repeats probes.
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
+import os
+import subprocess
+import sys
 from collections import Counter
 from datetime import date, timedelta
 
@@ -141,3 +146,19 @@ def test_simulated_week_matches_truth_and_restart_loses_nothing(tmp_path, smtp):
     assert sum(r["failed"] for r in sh) == truth_failed
     text = trends.render_trends(trends.trends_document(engine, last, days=DAYS))
     assert "上海市" in text and "可用率" in text
+
+    # The command line shows them: the trends, and the day's scorecards from the monitoring window.
+    env = {**os.environ, "PUCHA_HOME": str(settings.home), "PUCHA_CONFIG": ""}
+    run = functools.partial(subprocess.run, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    out = run([sys.executable, "-m", "pucha", "report", "--trends", "--as-of", last.isoformat(), "--format", "json",
+               "--region", "上海市"])
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["first_day"] == (last - timedelta(days=13)).isoformat()
+    assert [r["failed"] for r in doc["sites"][fleet.home("d")]] == [r["failed"] for r in d_rows]
+    out = run([sys.executable, "-m", "pucha", "report", "--as-of", last.isoformat(), "--format", "json"])
+    assert out.returncode == 0, out.stderr
+    report = {s["home_url"]: s for s in json.loads(out.stdout)["sites"]}
+    assert {v["rule"] for v in report[fleet.home("d")]["vetoes"]} == fleet.truth("d", last, PER_DAY)["vetoes"]
+    out = run([sys.executable, "-m", "pucha", "report", "--trends", "--as-of", last.isoformat(), "--format", "xlsx"])
+    assert out.returncode == 2 and "--trends" in out.stderr
