@@ -28,6 +28,7 @@ class Run:
     lid: str  # the request's frontier id
     jkey: str  # its journal's Redis key
     seq: int = 0
+    replay: bool = False  # its journal existed when popped: answers come from it, not from local caches
 
     def step(self) -> tuple[str, str]:
         self.seq += 1
@@ -49,6 +50,11 @@ def running(run: Run | None) -> Iterator[None]:
         yield
     finally:
         _current = prev
+
+
+def cached_ok() -> bool:
+    """Whether a local cache may answer: not while a run replays its journal."""
+    return _current is None or not _current.replay
 
 
 def step() -> tuple[str, str]:

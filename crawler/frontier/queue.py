@@ -71,6 +71,7 @@ for _, slot in ipairs(slots) do
       redis.call('HSET', b..'leased', id, slot..'\\t'..band..'\\t'..entry)
       redis.call('DECR', b..'depth')
       out[#out + 1] = entry
+      out[#out + 1] = redis.call('EXISTS', b..'j:'..id)
     end
   end
   if redis.call('ZCARD', bkey) == 0 then
@@ -146,6 +147,7 @@ class HostQueues:
         self._return = client.register_script(_RETURN)
         self._ack = client.register_script(_ACK)
         self._extend = client.register_script(_EXTEND)
+        self.replays: set[str] = set()  # popped ids whose journal exists: a second run, to replay
 
     def journal_key(self, lid: str) -> str:
         return self.keys.base + "j:" + lid
@@ -157,9 +159,16 @@ class HostQueues:
                          journal[0], journal[1], "" if due is None else repr(due)], client=pipe or self.client)
 
     def pop(self, n: int) -> list[tuple[str, str]]:
+        """Up to n requests, one per ready host, leased: (id, request); ids in ``replays`` ran before."""
         now = time.time()
         out = self._pop(args=[self.keys.base, repr(now), n, repr(now + self.lease), repr(self.delay)])
-        return [tuple(e.decode("utf-8").split("\t", 1)) for e in out]  # type: ignore[misc]
+        popped = []
+        for entry, replay in zip(out[::2], out[1::2]):
+            lid, payload = entry.decode("utf-8").split("\t", 1)
+            if replay:
+                self.replays.add(lid)
+            popped.append((lid, payload))
+        return popped
 
     def ack(self, ids: Sequence[str]) -> None:
         if ids:

@@ -170,7 +170,7 @@ class FrontierScheduler(Scheduler):
         if func is None:
             return None
         func = getattr(func, "_frontier_orig", func)
-        run = journal.Run(lid, self.queues.journal_key(lid))
+        run = journal.Run(lid, self.queues.journal_key(lid), replay=lid in self.queues.replays)
         sched = self
 
         def leased(*args: Any, **kwargs: Any):
@@ -202,6 +202,7 @@ class FrontierScheduler(Scheduler):
             sink.flush()  # the events of these callbacks are out before their requests are acknowledged
         self.queues.ack(done)
         self.inflight.difference_update(done)
+        self.queues.replays.difference_update(done)
         self.spider.frontier_acked(len(done))
 
     def _heartbeat(self) -> None:
