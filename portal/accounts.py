@@ -34,7 +34,7 @@ CHILD_KINDS: dict[str, tuple[str, ...]] = {
     "branch": ("branch", "reporting"),
     "reporting": (),
 }
-_USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
+_USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 
 
 def _check_code(kind: str, code: str, parent: Unit | None) -> str | None:
@@ -110,7 +110,7 @@ def create_account(session: Session, actor: Account, unit: Unit, username: str) 
 def _new_account(session: Session, actor: str, unit: Unit, username: str) -> tuple[Account, str]:
     username = username.strip()
     if not _USERNAME.match(username):
-        raise PortalError("账号名应为 3 到 64 个英文字母、数字或 _ . -", "username")
+        raise PortalError("账号名应为 2 到 64 个英文字母、数字或 _ . -", "username")
     if session.scalar(select(func.count()).select_from(Account).where(Account.username == username)):
         raise PortalError(f"账号名“{username}”已被使用", "username")
     password = one_time_secret()

@@ -3,6 +3,7 @@ messages and redirects.  Routes stay thin: read the form, call a library
 function inside ``db(request)``, render or redirect."""
 from __future__ import annotations
 
+import json
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates"))
 STATE_NAMES = {"draft": "草稿", "submitted": "审核中", "returned": "已退回", "approved": "已通过"}
 KIND_NAMES = {"new": "新登记", "change": "信息变更", "status": "状态变更"}
 STATUS_NAMES = {"running": "正常运行", "rectifying": "整改中", "closed": "已关停", "merged": "已整合"}
+# Audit values and site history read as written (tojson would escape every Chinese character).
+TEMPLATES.env.filters["as_text"] = lambda value: json.dumps(value, ensure_ascii=False, default=str)
 TEMPLATES.env.globals.update(STATE_NAMES=STATE_NAMES, KIND_NAMES=KIND_NAMES, STATUS_NAMES=STATUS_NAMES)
 
 

@@ -1,0 +1,106 @@
+"""Driving the portal over HTTP in-process, as a browser would: a client
+that keeps its cookie, finds the CSRF token in the pages and sends it with
+each form; and a small hierarchy of units to drive it with."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from fastapi.testclient import TestClient
+
+from portal import accounts
+from portal.models import Account, Unit
+from portal.security import hash_secret
+from pucha.categories import CATEGORIES
+from pucha.db import session_scope
+
+PASSWORD = "Census2015pass"
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Portal(TestClient):
+    def __init__(self, app):
+        super().__init__(app, follow_redirects=False)
+
+    def token(self) -> str:
+        page = self.get("/login")
+        if page.status_code == 303:  # must change the password first: that page has the form
+            page = self.get("/password")
+        return _TOKEN.search(page.text).group(1)
+
+    def form(self, url: str, data: dict | None = None, files=None, **kwargs):
+        """POST a form with this session's CSRF token (as the page would)."""
+        return self.post(url, data={**(data or {}), "csrf_token": self.token()}, files=files, **kwargs)
+
+    def login(self, username: str, password: str = PASSWORD):
+        response = self.form("/login", {"username": username, "password": password})
+        assert response.status_code == 303, response.text
+        return response
+
+
+@dataclass
+class World:
+    """Units by short name, each with one account (same name, PASSWORD)."""
+
+    units: dict[str, int] = field(default_factory=dict)
+
+
+# name: (parent, kind, unit name, code)
+HIERARCHY = {
+    "bj": ("national", "province", "北京市人民政府办公厅", "110000"),
+    "xc": ("bj", "county", "西城区人民政府办公室", "110102"),
+    "dc": ("bj", "county", "东城区人民政府办公室", "110101"),
+    "xc_edu": ("xc", "reporting", "西城区教育委员会", ""),
+    "dc_edu": ("dc", "reporting", "东城区教育委员会", ""),
+    "hn": ("national", "province", "湖南省人民政府办公厅", "430000"),
+    "cs": ("hn", "city", "长沙市人民政府办公厅", "430100"),
+    "cs_gov": ("cs", "reporting", "长沙市政府门户网站管理中心", ""),
+    "tax": ("national", "department", "国家税务总局办公厅", "14"),
+    "tax_bj": ("tax", "branch", "北京市税务局", ""),
+    "tax_bj_web": ("tax_bj", "reporting", "北京市税务局网站管理科", ""),
+}
+
+
+def build_world(db_url: str) -> World:
+    """The hierarchy above, built by the portal's own library functions."""
+    world = World()
+    with session_scope(db_url) as s:
+        root, _ = accounts.create_root(s)
+        _ready(root)
+        world.units["national"] = root.unit_id
+        logins = {"national": root}
+        for name, (parent, kind, title, code) in HIERARCHY.items():
+            me = logins[parent]
+            unit = accounts.create_unit(s, me, s.get(Unit, world.units[parent]), kind, title, code)
+            login, _ = accounts.create_account(s, me, unit, name)
+            _ready(login)
+            world.units[name], logins[name] = unit.id, login
+    return world
+
+
+def _ready(account: Account) -> None:
+    # As if the first login had changed the one-time password already.
+    account.password_hash = hash_secret(PASSWORD)
+    account.must_change_password = False
+
+
+def site_form(name: str = "西城区教育委员会网站", homepage: str = "http://edu.bjxch.gov.cn/", **changes) -> dict:
+    """A valid 附件3/附件4 web form."""
+    form = {
+        "region": "北京市西城区", "name": name, "site_type": "部门网站", "icp": "京ICP备05060933号",
+        "homepage": homepage, "sponsor": "西城区教育委员会", "address": "北京市西城区二龙路1号",
+        "leader_name": "张三", "leader_title": "主任", "leader_phone": "010-66001234", "leader_mobile": "13800138000",
+        "leader_email": "zhangsan@bjxch.gov.cn", "contact_name": "李四", "contact_phone": "010-66005678",
+        "contact_mobile": "无", "contact_email": "lisi@bjxch.gov.cn",
+    }
+    for i, category in enumerate(CATEGORIES):
+        form[f"col_name_{i}"], form[f"col_url_{i}"] = "无", "无"
+    form["col_name_1"], form["col_url_1"] = "工作动态;教育新闻", f"{homepage}gzdt/;{homepage}jyxw/"
+    form["col_name_2"], form["col_url_2"] = "通知公告", f"{homepage}tzgg/"
+    form.update(changes)
+    return form
+
+
+def registration_id(response) -> int:
+    assert response.status_code == 303, response.text[:2000]
+    return int(response.headers["location"].rsplit("/", 1)[1])
