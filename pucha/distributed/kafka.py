@@ -151,7 +151,9 @@ class KafkaSource:
         except kafka_errors.KafkaError as exc:
             raise _unavailable(bootstrap, exc) from None
         self.max_records = max_records
-        self._pending: dict[TopicPartition, int] = {}
+        self._pending: dict[TopicPartition, int] = {}  # next offset after the records returned, uncommitted
+        self.positions: dict[TopicPartition, int] = {}  # next offset after the records returned, ever
+        self._committed: dict[TopicPartition, int] = {}
         self.consumed = 0
         self.bad_records = 0
 
@@ -168,7 +170,7 @@ class KafkaSource:
         records = []
         for tp, batch in polled.items():
             if batch:
-                self._pending[tp] = batch[-1].offset + 1
+                self._pending[tp] = self.positions[tp] = batch[-1].offset + 1
                 records.extend(batch)
         self.consumed += len(records)
         return records
@@ -179,6 +181,17 @@ class KafkaSource:
             try:
                 out.append(from_json(r.value))
             except ValueError as exc:  # SchemaError or bad JSON: skip it, say where it was
+                self.bad_records += 1
+                log.error("Kafka %s[%d]@%d: unreadable event skipped: %s", r.topic, r.partition, r.offset, exc)
+        return out
+
+    def next_records(self, timeout: float) -> list[tuple]:
+        """(record, event) pairs, for a consumer that tracks offsets itself (commit_at)."""
+        out = []
+        for r in self._poll(timeout):
+            try:
+                out.append((r, from_json(r.value)))
+            except ValueError as exc:
                 self.bad_records += 1
                 log.error("Kafka %s[%d]@%d: unreadable event skipped: %s", r.topic, r.partition, r.offset, exc)
         return out
@@ -205,9 +218,18 @@ class KafkaSource:
 
     def commit(self) -> bool:
         """Commit what was returned so far; False when a rebalance took the partitions (they will be redelivered)."""
-        if not self._pending:
+        return self.commit_at(self._pending)
+
+    def commit_at(self, offsets: dict) -> bool:
+        """Commit the given next-offsets (partition -> offset), none past what was returned; only those of
+        partitions assigned here that moved since the last commit."""
+        assigned = self.consumer.assignment()
+        todo = {TopicPartition(*tp): off for tp, off in offsets.items()
+                if TopicPartition(*tp) in assigned and self._committed.get(TopicPartition(*tp)) != off}
+        if not todo:
+            self._pending.clear()
             return True
-        offsets = {tp: OffsetAndMetadata(off, "", -1) for tp, off in self._pending.items()}
+        offsets = {tp: OffsetAndMetadata(off, "", -1) for tp, off in todo.items()}
         try:
             self.consumer.commit(offsets)
         except (kafka_errors.CommitFailedError, kafka_errors.RebalanceInProgressError,
@@ -218,6 +240,7 @@ class KafkaSource:
             return False
         except kafka_errors.KafkaConnectionError as exc:
             raise _unavailable(self.bootstrap, exc) from None
+        self._committed.update(todo)
         self._pending.clear()
         return True
 
