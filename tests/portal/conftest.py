@@ -132,3 +132,12 @@ def portal(app):
     yield open_client
     for client in clients:
         client.close()
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashes(monkeypatch):
+    """argon2 at its smallest cost: the same code path (hashes carry their
+    parameters), without spending a core on each of the hundreds of hashes."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr("portal.security._hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
