@@ -28,12 +28,14 @@ from .dom import base_href, clean, walk
 
 _T = r"\s*(?:时\s*间|時\s*間|日\s*期)"
 _SUBMIT_RE = re.compile(r"(?:来信|來信|留言|提问|提問|咨询|諮詢|提交|写信|寫信|发信|發信|信件|投诉|投訴|建言|提出)" + _T)
-_REPLY_RE = re.compile(r"(?:回复|回覆|回復|答复|答覆|办结|辦結|处理|處理|反馈|反饋)" + _T)
+_REPLY_RE = re.compile(r"(?:回复|回覆|回復|答复|答覆|答復|办结|辦結|处理|處理|反馈|反饋)" + _T)
 _STATUS_LABEL_RE = re.compile(r"(?:办理|辦理|处理|處理|回复|回覆|答复|答覆)?\s*状\s*态|狀\s*態")
 _TITLE_LABEL_RE = re.compile(r"标\s*题|標\s*題|主\s*题|主\s*題|信件|留言内容|事\s*由|内\s*容")
-_UNREPLIED_RE = re.compile(r"未回复|未回覆|未回復|待回复|待回覆|待回復|未答复|未答覆|待答复|待答覆|"
-                           r"办理中|辦理中|处理中|處理中|未办结|未辦結|待处理|待處理|未处理|未處理|未受理")
-_REPLIED_RE = re.compile(r"已回复|已回覆|已回復|已答复|已答覆|已办结|已辦結|已处理|已處理|已反馈|已反饋|已办理|已辦理")
+# Simplified, Traditional and the mixed forms sites really write (已答復).
+_REPLY_WORD = r"(?:回|答)(?:复|覆|復)"
+_UNREPLIED_RE = re.compile(r"(?:未|待)" + _REPLY_WORD + r"|(?:办|辦|处|處)理中|未(?:办|辦)(?:结|結)|"
+                           r"(?:待|未)(?:处|處)理|未受理")
+_REPLIED_RE = re.compile(r"已" + _REPLY_WORD + r"|已(?:办|辦)(?:结|結)|已(?:处|處)理|已反(?:馈|饋)|已(?:办|辦)理")
 _LABELLED_DATE_RE = re.compile(r"[\s:：]*")
 
 

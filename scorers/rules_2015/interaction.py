@@ -55,5 +55,5 @@ def activities(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding | None:
         return Finding(rule.id, tenths=tenths(p["unusable"]), evidence=ev)
     needed = p["portal_min"] if facts.site.is_portal else p["other_min"]
     if count < needed:
-        return Finding(rule.id, tenths=tenths(p["few"]), evidence=[{"activities": count, "needed": needed}] + ev)
+        return Finding(rule.id, tenths=tenths(p["few"]), evidence=[{"url": facts.home, "activities": count, "needed": needed}] + ev)
     return None

@@ -47,14 +47,17 @@ def stale_columns(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding | Non
     stale = [v for v in facts.columns_of(*p["news"]) if _stale(facts, v, p["news_window"])]
     stale += [v for v in facts.columns_of(*p["notices"]) if _stale(facts, v, p["notices_window"])]
     if len(stale) >= p["stale_count"]:
-        ev.append({"test": "a", "count": len(stale), "columns": [v.evidence() for v in stale]})
+        ev.append({"test": "a", "count": len(stale), "urls": [v.column.url for v in stale],
+                   "columns": [v.evidence() for v in stale]})
     lists = facts.columns_of(*book.extra["list_categories"])
     old = [v for v in lists if _stale(facts, v, p["long_window"])]
     if len(old) >= p["long_count"]:
-        ev.append({"test": "b", "count": len(old), "columns": [v.evidence() for v in old]})
+        ev.append({"test": "b", "count": len(old), "urls": [v.column.url for v in old],
+                   "columns": [v.evidence() for v in old]})
     empty = [v for v in lists if v.empty]
     if len(empty) >= p["empty_count"]:
-        ev.append({"test": "c", "count": len(empty), "columns": [v.evidence() for v in empty]})
+        ev.append({"test": "c", "count": len(empty), "urls": [v.column.url for v in empty],
+                   "columns": [v.evidence() for v in empty]})
     return Finding(rule.id, veto=True, evidence=ev) if ev else None
 
 

@@ -84,3 +84,19 @@ def test_consultation_role_reads_letters_in_every_encoding(encoding):
     body, header = declare(html, encoding, "meta")
     view = understand(body, BASE, header, AS_OF, "consultation")
     assert view.letters == [Letter("关于小区供暖不热的咨询", BASE + "1.html", "2026-10-02", "2026-10-09", "replied")]
+
+
+def test_reply_date_inside_the_status_cell_in_either_script():
+    import datetime as _dt
+
+    from crawler.understand.dom import parse
+    from crawler.understand.interaction import letters as _letters
+
+    html = ("<table><tr><th>标题</th><th>留言時間</th><th>狀態</th></tr>"
+            "<tr><td><a href='/a.html'>关于养老服务的咨询</a></td><td>2025-09-20</td><td>已答復（2025-10-04）</td></tr>"
+            "<tr><td><a href='/b.html'>关于乡村振兴的咨询</a></td><td>2026-07-07</td><td>已回复（2026-07-17）</td></tr>"
+            "<tr><td><a href='/c.html'>关于环境整治的咨询</a></td><td>2026-09-11</td><td>待答復</td></tr></table>")
+    got = _letters(parse(html), "http://gov.test/zx/", _dt.date(2027, 1, 3))
+    assert [(x.submitted, x.replied, x.status) for x in got] == [
+        ("2025-09-20", "2025-10-04", "replied"), ("2026-07-07", "2026-07-17", "replied"),
+        ("2026-09-11", None, "unreplied")]
