@@ -32,7 +32,8 @@ def probe_closed(session: Session, unit: Unit | None = None, timeout: float = 15
                  .where(Unit.path.startswith(unit.path)))
     checks = []
     with httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=5,
-                      headers={"User-Agent": user_agent}) as client:
+                      headers={"User-Agent": user_agent.encode("utf-8")}) as client:
+        # The census User-Agent names itself in Chinese: sent as UTF-8, not ASCII.
         for site in session.scalars(query).all():
             if _gone(session, site):
                 continue
