@@ -44,6 +44,10 @@ def scrapy_settings(cfg: pucha_settings.Settings | None = None) -> dict[str, Any
         "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
         "DOWNLOAD_MAXSIZE": max(cfg.max_page_bytes * 8, 16_000_000),
         "PUCHA_MAX_PAGE_BYTES": cfg.max_page_bytes,
+        # Scrapy starts CONCURRENT_ITEMS asyncio tasks for every callback's output (default 100);
+        # pucha's pipeline never awaits, so more than one only costs: a third of the crawl's CPU
+        # went to creating those tasks (bench/bench_crawl.py, bench/README.md).
+        "CONCURRENT_ITEMS": 1,
         "REACTOR_THREADPOOL_MAXSIZE": 20,
         "DNSCACHE_ENABLED": True,
         "AJAXCRAWL_ENABLED": False,

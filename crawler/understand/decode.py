@@ -15,6 +15,7 @@ bytes are replaced; this never raises.
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 
 _GB = {"gbk", "gb2312", "gb18030", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "ms936",
@@ -25,6 +26,10 @@ _HEADER_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 # <meta charset="gbk"> and <meta http-equiv="Content-Type" content="text/html; charset=gbk">
 _META_CHARSET_RE = re.compile(
     rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+# charset_normalizer logs every candidate it tries (about 100 records a page) at levels below
+# DEBUG; Scrapy leaves the root logger at NOTSET, so each record was built and then dropped.
+logging.getLogger("charset_normalizer").setLevel(logging.WARNING)
+
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
 
