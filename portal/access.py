@@ -97,8 +97,13 @@ def units_below(account: Account) -> Select:
     return select(Unit).where(Unit.path.startswith(account.unit.path))
 
 
+def valid_id(value: int) -> bool:
+    """Ids are 32-bit: a forged larger one would overflow the database's integer."""
+    return 0 < value < 2 ** 31
+
+
 def visible_unit(session: Session, account: Account, unit_id: int) -> Unit:
-    unit = session.get(Unit, unit_id)
+    unit = session.get(Unit, unit_id) if valid_id(unit_id) else None
     if unit is None or not account.unit.contains(unit):
         raise NotFound("单位")
     return unit
@@ -106,6 +111,8 @@ def visible_unit(session: Session, account: Account, unit_id: int) -> Unit:
 
 def visible_site(session: Session, account: Account, site_id: int) -> Site:
     """A registered site owned by a unit the account may see."""
+    if not valid_id(site_id):
+        raise NotFound("网站")
     row = session.execute(select(Site, Unit).join(SiteOwner, SiteOwner.site_id == Site.id)
                           .join(Unit, Unit.id == SiteOwner.unit_id).where(Site.id == site_id)).first()
     if row is None:
@@ -120,14 +127,14 @@ def visible_site(session: Session, account: Account, site_id: int) -> Site:
 
 
 def visible_registration(session: Session, account: Account, registration_id: int) -> Registration:
-    registration = session.get(Registration, registration_id)
+    registration = session.get(Registration, registration_id) if valid_id(registration_id) else None
     if registration is None or not account.unit.contains(session.get(Unit, registration.unit_id)):
         raise NotFound("登记")
     return registration
 
 
 def visible_report(session: Session, account: Account, report_id: int) -> MailboxReport:
-    report = session.get(MailboxReport, report_id)
+    report = session.get(MailboxReport, report_id) if valid_id(report_id) else None
     if report is None or not account.unit.contains(session.get(Unit, report.unit_id)):
         raise NotFound("信件")
     return report

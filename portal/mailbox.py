@@ -45,7 +45,7 @@ def submit(session: Session, site_id: int | None, site_text: str, category: str,
     site_text = _text(site_text, 1000, "site_text", "网站名称或网址", required=site_id is None)
     content = _text(content, MAX_CONTENT, "content", "问题描述")
     contact = _text(contact, 200, "contact", "联系方式", required=False)
-    site = session.get(Site, site_id) if site_id is not None else None
+    site = session.get(Site, site_id) if site_id is not None and 0 < site_id < 2 ** 31 else None
     if site_id is not None and site is None:
         raise PortalError("所选网站不存在，请重新搜索选择", "site_id")
     unit = _responsible(session, site)

@@ -43,4 +43,6 @@ def search(session: Session, q: str = "", region: str = "", sponsor: str = "",
 
 
 def public_site(session: Session, site_id: int) -> Site | None:
+    if not 0 < site_id < 2 ** 31:
+        return None
     return session.scalar(select(Site).where(Site.id == site_id, _published()))

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from sqlalchemy import select
 
 from portal import accounts, audit
-from portal.access import actor, org_required, units_below, visible_unit
+from portal.access import actor, org_required, units_below, valid_id, visible_unit
 from portal.errors import NotFound, PortalError
 from portal.models import Account, Unit
 from portal.models.accounts import KIND_NAMES
@@ -60,7 +60,7 @@ def create_account(request: Request, unit_id: int, username: str = Form(""), acc
 def reset_password(request: Request, account_id: int, account=Depends(org_required)):
     try:
         with db(request) as s:
-            target = s.get(Account, account_id)
+            target = s.get(Account, account_id) if valid_id(account_id) else None
             if target is None or not account.unit.contains(target.unit):
                 raise NotFound("账号")
             password = accounts.reset_password(s, actor(s, account), target)
