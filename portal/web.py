@@ -3,10 +3,12 @@ messages and redirects.  Routes stay thin: read the form, call a library
 function inside ``db(request)``, render or redirect."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -21,6 +23,20 @@ KIND_NAMES = {"new": "新登记", "change": "信息变更", "status": "状态变
 STATUS_NAMES = {"running": "正常运行", "rectifying": "整改中", "closed": "已关停", "merged": "已整合"}
 # Audit values and site history read as written (tojson would escape every Chinese character).
 TEMPLATES.env.filters["as_text"] = lambda value: json.dumps(value, ensure_ascii=False, default=str)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _when(moment: dt.datetime | None, seconds: bool = False) -> str:
+    """A stored time as people in the census read it: Beijing time (SQLite
+    returns naive UTC, PostgreSQL aware)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+TEMPLATES.env.filters["when"] = _when
 TEMPLATES.env.globals.update(STATE_NAMES=STATE_NAMES, KIND_NAMES=KIND_NAMES, STATUS_NAMES=STATUS_NAMES)
 
 
