@@ -10,21 +10,28 @@ from twisted.internet import error as terror
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from scrapy import exceptions as sx
 from scrapy.exceptions import IgnoreRequest
 
 TIMEOUT, DNS, REFUSED, RESET, TLS, HTTP, REDIRECTS, EMPTY, INTERNAL, OTHER = (
     "timeout", "dns", "refused", "reset", "tls", "http", "redirects", "empty", "internal", "other")
 
+def _scrapy(*names: str) -> tuple[type, ...]:
+    # Scrapy 2.13+ wraps transport errors in its own types; older ones raise Twisted's.
+    return tuple(getattr(sx, n) for n in names if hasattr(sx, n))
+
+
 _BY_TYPE: tuple[tuple[tuple[type, ...], str], ...] = (
-    ((terror.TimeoutError, terror.TCPTimedOutError), TIMEOUT),
-    ((terror.DNSLookupError,), DNS),
-    ((terror.ConnectionRefusedError,), REFUSED),
-    ((terror.ConnectionLost, terror.ConnectionDone, terror.ConnectError), RESET),
+    ((terror.TimeoutError, terror.TCPTimedOutError) + _scrapy("DownloadTimeoutError"), TIMEOUT),
+    ((terror.DNSLookupError,) + _scrapy("CannotResolveHostError"), DNS),
+    ((terror.ConnectionRefusedError,) + _scrapy("DownloadConnectionRefusedError"), REFUSED),
+    ((terror.ConnectionLost, terror.ConnectionDone, terror.ConnectError)
+     + _scrapy("ResponseDataLossError", "DownloadFailedError"), RESET),
 )
 
 
-def classify(failure: Failure) -> str:
-    exc = failure.value
+def classify(failure: Failure | BaseException) -> str:
+    exc = failure.value if isinstance(failure, Failure) else failure
     try:
         from twisted.internet.defer import TimeoutError as DeferTimeout
     except ImportError:  # pragma: no cover
@@ -43,6 +50,11 @@ def classify(failure: Failure) -> str:
     name = type(exc).__module__ + "." + type(exc).__name__
     if "SSL" in name or "ssl" in name or "TLS" in name:
         return TLS
+    cause = exc.__cause__ or exc.__context__
+    if cause is not None and isinstance(exc, _scrapy("DownloadFailedError")):
+        inner = classify(cause)  # the transport error inside Scrapy's wrapper says more
+        if inner != OTHER:
+            return inner
     for types, status in _BY_TYPE:
         if isinstance(exc, types):
             return status

@@ -63,7 +63,8 @@ class CrawlDelayMiddleware:
         if not delay:
             return
         downloader = self.crawler.engine.downloader
-        key = downloader.get_slot_key(request)
+        # The crawl's slot of this host (the request at hand may be a probe on a slot of its own).
+        key = urlparse_cached(request).hostname or ""
         downloader.per_slot_settings.setdefault(key, {})
         if delay > downloader.per_slot_settings[key].get("delay", 0):
             downloader.per_slot_settings[key]["delay"] = float(delay)

@@ -1,0 +1,72 @@
+"""A tiny real HTTP server for crawler tests: serves given pages and records every request."""
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+
+@dataclass
+class Hit:
+    host: str
+    method: str
+    path: str
+    at: float
+    user_agent: str
+
+
+@dataclass
+class Recorder:
+    pages: dict[str, tuple[int, str, str]]  # path -> (status, content type, body)
+    hang: set[str] = field(default_factory=set)
+    hits: list[Hit] = field(default_factory=list)
+    host: str = "127.0.0.1"
+    port: int = 0
+
+    def __post_init__(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._started = threading.Event()
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        self.hits.append(Hit(self.host, request.method, request.path_qs, time.monotonic(),
+                             request.headers.get("User-Agent", "")))
+        if request.path in self.hang:
+            await asyncio.sleep(3)  # well past the tests' 1 s timeouts
+        status, ctype, body = self.pages.get(request.path, (404, "text/html", "<title>404</title>"))
+        return web.Response(status=status, body=body.encode("utf-8"), content_type=ctype, charset="utf-8")
+
+    def start(self) -> "Recorder":
+        with socket.socket() as s:
+            s.bind((self.host, 0))
+            self.port = s.getsockname()[1]
+
+        async def main() -> None:
+            app = web.Application()
+            app.router.add_route("*", "/{tail:.*}", self._handle)
+            self._runner = web.AppRunner(app)
+            await self._runner.setup()
+            await web.TCPSite(self._runner, self.host, self.port).start()
+            self._started.set()
+
+        threading.Thread(target=lambda: (self._loop.run_until_complete(main()), self._loop.run_forever()),
+                         daemon=True).start()
+        self._started.wait(10)
+        return self
+
+    def stop(self) -> None:
+        async def down() -> None:
+            await self._runner.cleanup()
+
+        asyncio.run_coroutine_threadsafe(down(), self._loop).result(60)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.host}:{self.port}/"
+
+    def paths(self, method: str | None = None) -> list[str]:
+        return [h.path for h in self.hits if method is None or h.method == method]
