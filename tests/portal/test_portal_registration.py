@@ -227,3 +227,30 @@ def test_cli_import_reads_the_generated_file(world, portal, db_url, tmp_path):
     path.write_bytes(edu.get(f"/registrations/{rid}/file").content)
     result = import_registry(path, url=db_url)
     assert result.added == 1 and result.columns == 3
+
+
+def test_change_of_a_registered_site_is_reviewed_then_applied(world, portal, smtp, db_url):
+    edu = portal()
+    edu.login("xc_edu")
+    rid = registration_id(edu.form("/registrations", site_form()))
+    edu.form(f"/registrations/{rid}/submit")
+    _approve_up(portal, rid, "xc", "bj")
+    with session_scope(db_url) as s:
+        site_id = s.scalar(select(Site.id))
+    form = edu.form(f"/manage/sites/{site_id}/change")
+    assert form.status_code == 200 and "北京市西城区二龙路1号" in form.text  # prefilled with the registry's values
+    changed = site_form(contact_name="王五", col_name_3="政策文件", col_url_3="http://edu.bjxch.gov.cn/zcwj/")
+    change = registration_id(edu.form(f"/manage/sites/{site_id}/changes", changed))
+    edu.form(f"/registrations/{change}/submit")
+    with session_scope(db_url) as s:
+        assert s.get(Site, site_id).contact_name == "李四"  # not before review
+    _approve_up(portal, change, "xc", "bj")
+    with session_scope(db_url) as s:
+        site = s.get(Site, site_id)
+        assert site.contact_name == "王五" and site.site_code == "1101020001"
+        assert [c.category for c in site.columns][-1] == "政策文件"
+        last = s.scalars(select(SiteHistory).where(SiteHistory.site_id == site_id).order_by(SiteHistory.id)).all()[-1]
+        assert last.before["contact_name"] == "李四" and "门户审核通过" in last.source
+    assert len(smtp.messages) == 1  # the code is not issued again
+    taken = edu.form("/registrations", site_form(name="重复登记", homepage="HTTP://EDU.BJXCH.GOV.CN"))
+    assert taken.status_code == 400 and "已由其他网站登记" in taken.text
