@@ -71,7 +71,7 @@ def _unplain(v: Any) -> Any:
 def encode(request: Request, spider: Any) -> str:
     meta = {}
     for k, v in request.meta.items():
-        if k in _DROP or v is None:
+        if k in _DROP:
             continue
         meta[_SHORT.get(k, k)] = _plain(v)
     flags = 0

@@ -135,7 +135,7 @@ class FrontierScheduler(Scheduler):
         lid = journal.child_id(jk, jf) if jk else uuid.uuid4().hex[:12]
         self.queues.push(slot, request.priority, lid, payload, journal=(jk, jf), due=due)
         if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
     def next_request(self) -> Request | None:
@@ -153,7 +153,7 @@ class FrontierScheduler(Scheduler):
         request.callback = self._wrap(lid, request.callback)
         request.errback = self._wrap(lid, request.errback)
         if self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     def has_pending_requests(self) -> bool:

@@ -48,6 +48,7 @@ def crawl_sweep(cfg: settings_mod.Settings, sweep: str) -> dict:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s crawl %(levelname)s %(message)s")
+    logging.getLogger("kafka").setLevel(logging.WARNING)
     try:
         counts = crawl_sweep(settings_mod.load(), argv[0])
     except ServiceUnavailable as exc:

@@ -1,0 +1,33 @@
+"""Helpers of the distributed tests: the fleet's sweep parameters, environments, and what must agree."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+AS_OF = "2026-11-26"
+SITES = 12
+# Small probe rounds, intervals and timeouts: the whole module stays within a few minutes.
+SWEEP_ARGS = ["--probe-rounds", "3", "--probe-interval", "0.5", "--probe-timeout", "2", "--link-timeout", "2"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def base_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PUCHA_")}
+    env.update({"PUCHA_HOME": str(home), "PUCHA_DELAY_PER_HOST": "0.02", "PUCHA_CONCURRENCY_PER_HOST": "2",
+                "PUCHA_CONFIG": "", "PUCHA_RETRIES": "1", "PUCHA_DATABASE_URL": f"sqlite:///{home / 'registry.sqlite3'}",
+                "PYTHONPATH": str(ROOT)})
+    return env
+
+
+def pucha(args: list[str], env: dict[str, str], **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pucha", *args], env=env, text=True, capture_output=True,
+                          cwd=ROOT, **kw)
+
+
+def essence(card: dict) -> tuple:
+    """What must agree: verdict, vetoes and deductions (points per rule)."""
+    return (card["verdict"], sorted(v["rule"] for v in card["vetoes"]),
+            {d["rule"]: d["points"] for d in card["deductions"] if d["points"]})
