@@ -1,7 +1,7 @@
 """scrapy-redis's Scheduler on the host-aware, leased frontier of crawler.frontier.queue.
 
 Set ``SCHEDULER = "crawler.frontier.scheduler.FrontierScheduler"`` and
-``PUCHA_FRONTIER = {"url": ..., "sweep": ..., "lease": s, "delay": s}``.
+``FRONTIER_SETTINGS = {"url": ..., "sweep": ..., "lease": s, "delay": s}``.
 
 What changes from scrapy-redis (its users' reports, FIELD-NOTES.md):
 
@@ -59,7 +59,7 @@ class FrontierScheduler(Scheduler):
 
     @classmethod
     def from_crawler(cls, crawler):
-        conf = crawler.settings["PUCHA_FRONTIER"]
+        conf = crawler.settings["FRONTIER_SETTINGS"]
         client = connect(conf["url"])
         keys = SweepKeys(client.pucha_prefix, conf["sweep"])
         queues = HostQueues(client, keys, delay=float(conf.get("delay", 0.0)), lease=float(conf.get("lease", 30.0)))

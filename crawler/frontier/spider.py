@@ -29,7 +29,7 @@ class DistributedCensusSpider(CensusSpider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        conf = crawler.settings["PUCHA_FRONTIER"]
+        conf = crawler.settings["FRONTIER_SETTINGS"]
         spider.frontier_conf = conf
         spider.probes = RedisProbeSchedule(spider, spider.cfg.probe_rounds, spider.cfg.probe_interval,
                                            spider.cfg.probe_timeout, started=float(conf["started"]))

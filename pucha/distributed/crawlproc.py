@@ -40,7 +40,7 @@ def crawl_sweep(cfg: settings_mod.Settings, sweep: str) -> dict:
         return run_crawl(cfg, sites, sweep=sweep, as_of=date.fromisoformat(info["as_of"]), sink=sink, ledger=ledger,
                          spider_cls=DistributedCensusSpider,
                          extra_settings={"SCHEDULER": "crawler.frontier.scheduler.FrontierScheduler",
-                                         "PUCHA_FRONTIER": frontier})
+                                         "FRONTIER_SETTINGS": frontier})
     finally:
         sink.close()
 
