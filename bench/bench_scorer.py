@@ -56,7 +56,7 @@ def site_record(i: int, rng: random.Random) -> SiteRecord:
 
 
 def _day(rng: random.Random, stale: bool) -> str:
-    days = rng.randint(200, 800) if stale else rng.randint(0, 120)
+    days = rng.randint(200, 800) if stale else rng.randint(0, 40)
     return (AS_OF - timedelta(days=days)).isoformat()
 
 
@@ -67,7 +67,7 @@ def site_stream(site: SiteRecord, rng: random.Random, per_site: int) -> list[str
     home, sw, ev = site.home_url, SWEEP, []
     stale = rng.random() < 0.2
     for r in range(n["probe"]):
-        ok = rng.random() > 0.02
+        ok = rng.random() > 0.005
         ev.append(Probe(sw, home, f"r{r:02d}", home, ok, at=1.7e9 + r, status=200 if ok else None,
                         error=None if ok else "timeout", elapsed_ms=rng.randint(20, 900)))
     pages = [home] + [f"{home}art/{rng.randint(0, 10**6)}/t{p}.html" for p in range(n["page"] - 1)]
@@ -82,7 +82,7 @@ def site_stream(site: SiteRecord, rng: random.Random, per_site: int) -> list[str
         picked = tuple(rng.sample(targets, 30))
         ev.append(Links(sw, home, url, picked, tuple(rng.choice(("a", "a", "a", "img", "script")) for _ in picked)))
     for t in targets:
-        ok = rng.random() > 0.02
+        ok = rng.random() > 0.002
         ev.append(LinkCheck(sw, home, t, ok, status=200 if ok else 404, error=None if ok else "http"))
     listed = [c for c in site.columns if c.category not in (C.CONSULTATION, C.GUIDES, C.ONLINE_SYSTEMS)]
     for k in range(n["list_items"]):
@@ -107,12 +107,12 @@ def site_stream(site: SiteRecord, rng: random.Random, per_site: int) -> list[str
     for k in range(n["guide_elements"]):
         g = f"{guides[0].url}g{k}.html"
         ev.append(GuideElements(sw, home, g, guides[k % len(guides)].url,
-                                found=tuple(e for e in GUIDE_ELEMENTS if rng.random() > 0.1)))
+                                found=tuple(e for e in GUIDE_ELEMENTS if rng.random() > 0.005)))
         if k < n["attachment_check"]:
-            ev.append(AttachmentCheck(sw, home, g, f"{home}files/f{k}.doc", rng.random() > 0.05, status=200,
+            ev.append(AttachmentCheck(sw, home, g, f"{home}files/f{k}.doc", rng.random() > 0.01, status=200,
                                       size=rng.randint(0, 50000)))
     for k, col in enumerate(site.columns_of(C.ONLINE_SYSTEMS)[:n["system_check"]]):
-        ev.append(SystemCheck(sw, home, col.url, rng.random() > 0.1, status=200))
+        ev.append(SystemCheck(sw, home, col.url, rng.random() > 0.02, status=200))
     ev.append(TextFinding(sw, home, pages[1], "国务院办公厅", "misspelt_name", "……国务院办工厅……", "国务院办公厅"))
     counts: dict[str, int] = {}
     for e in ev:
