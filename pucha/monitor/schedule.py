@@ -1,9 +1,9 @@
 """When each homepage is probed: ``probes_per_day`` slots a day, spread evenly, never on the hour.
 
 The day (Shanghai) is cut into ``n`` equal intervals.  Slot ``k`` of a site
-falls in interval ``k`` at the site's own phase (a hash of its homepage,
-within the middle 80% of the interval) plus a jitter of up to ±10% of the
-interval (a hash of site, day and slot).  So the load of many sites is
+falls in interval ``k`` at the site's own phase (a hash of its homepage)
+plus a jitter of up to ±10% of the interval (a hash of site, day and slot;
+smaller near the interval's edges, so the slot never leaves it).  So the load of many sites is
 spread evenly over the day, one site's probes are about 24 h / n apart, and
 a probe is never due at the same moment every day.  All of it is a pure
 function of (site, day, k, n): a restarted monitor computes the same times,
@@ -37,9 +37,11 @@ def _fraction(*parts: str) -> float:
 
 def slot_due(site: str, day: date, k: int, per_day: int) -> float:
     interval = DAY / per_day
-    phase = 0.1 + 0.8 * _fraction("phase", site)
-    jitter = 0.2 * (_fraction("jitter", site, day.isoformat(), str(k)) - 0.5)
-    # phase in [0.1, 0.9) and jitter in [-0.1, 0.1): the slot stays inside its own interval.
+    phase = _fraction("phase", site)
+    # Up to ±10% of the interval, less near its edges so that the slot stays inside interval k
+    # (and its day) while the sites' slots still cover every moment about evenly.
+    amplitude = min(0.1, phase, 1.0 - phase)
+    jitter = amplitude * (2.0 * _fraction("jitter", site, day.isoformat(), str(k)) - 1.0)
     return day_start(day) + interval * (k + phase + jitter)
 
 
@@ -54,11 +56,16 @@ def slots_of_day(site: str, day: date, per_day: int) -> list[Slot]:
 def first_slot_from(site: str, ts: float, per_day: int) -> Slot:
     """The site's first slot due at or after ``ts``."""
     day = day_of(ts)
-    while True:
-        for s in slots_of_day(site, day, per_day):
-            if s.due >= ts:
-                return s
-        day += timedelta(days=1)
+    # Slot k lies in interval k, so only the interval holding ts and the next need looking at.
+    k = max(0, int((ts - day_start(day)) // (DAY / per_day)))
+    for j in (k, k + 1):
+        if j >= per_day:
+            break
+        due = slot_due(site, day, j, per_day)
+        if due >= ts:
+            return Slot(due, site, slot_name(day, j))
+    day += timedelta(days=1)
+    return Slot(slot_due(site, day, 0, per_day), site, slot_name(day, 0))
 
 
 def next_slot(slot: Slot, per_day: int) -> Slot:
