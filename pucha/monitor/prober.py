@@ -13,11 +13,14 @@ runs once per process).
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 import time
 from dataclasses import dataclass
 
 import aiohttp
+
+log = logging.getLogger("pucha.monitor")
 
 KEEP_BYTES = 2_000_000  # what a snapshot may read of a homepage; the rest is downloaded and dropped
 
@@ -77,6 +80,9 @@ async def probe(session: aiohttp.ClientSession, url: str, timeout: float, max_re
             ConnectionError):
         result.error = "reset"
     except (aiohttp.ClientError, ValueError):
+        result.error = "other"
+    except Exception:  # anything else is still a probe that did not succeed; say what it was
+        log.exception("probe of %s failed unexpectedly", url)
         result.error = "other"
     if not result.ok:
         result.body = b""
