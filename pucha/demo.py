@@ -47,8 +47,10 @@ def compare_with_truth(report: dict, truth: dict) -> tuple[int, list[str]]:
         if t is None:
             continue
         got = (s["verdict"], sorted(v["rule"] for v in s["vetoes"]),
-               {d["rule"]: d["points"] for d in s["deductions"]})
-        want = (t["verdict"], sorted(t["vetoes"]), {k: v for k, v in t["deductions"].items() if v})
+               {d["rule"]: d["points"] for d in s["deductions"]},
+               sorted((c["rule"], c["url"]) for c in s["needs_review"]))
+        want = (t["verdict"], sorted(t["vetoes"]), {k: v for k, v in t["deductions"].items() if v},
+                sorted((c["rule"], c["url"]) for c in t["needs_review"]))
         if got == want:
             agree += 1
         else:

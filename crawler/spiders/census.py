@@ -33,7 +33,7 @@ from crawler.spiders.checks import ChecksMixin
 from crawler.understand.decode import decode
 from crawler.understand.page import dataproxy_items, understand
 from pucha import categories as cat
-from pucha.events import Event, GuideElements, InteractionRows, Links, ListItems, Page, SiteDone
+from pucha.events import Event, GuideElements, InteractionRows, Links, ListItems, Page, SiteDone, TextFinding
 from pucha.registry.records import SiteRecord
 
 LIST_ROLES = ("home", "column", "second", "proxy")
@@ -184,6 +184,9 @@ class CensusSpider(ChecksMixin, scrapy.Spider):
                    size=len(response.body), at=time.time())
         self.resolve_check(url, CheckResult(ok=True, status=response.status, final_url=response.url,
                                             soft404=view.soft404))
+        for hit in view.findings:
+            yield TextFinding(self.sweep, site, url=url, term=hit.term, what=hit.what, context=hit.context,
+                              suggestion=hit.suggestion)
         items = () if view.empty_notice else tuple(view.items)
         if role in LIST_ROLES:
             yield ListItems(self.sweep, site, column=m["column"] or url, page_url=url, role=_list_role(role),

@@ -15,6 +15,7 @@ from .decode import decode
 from .dom import clean, parse
 from .guides import file_links, forms_mentioned, guide_elements
 from .interaction import letters
+from .lexicon import TermHit, text_findings
 from .links import extract_links
 from .lists import is_empty_notice, list_items
 from .pagination import next_pages
@@ -42,6 +43,7 @@ class PageView:
     file_links: list[str] = field(default_factory=list)  # role "guide"
     forms_mentioned: list[str] = field(default_factory=list)  # role "guide"
     soft404: bool = False
+    findings: list[TermHit] = field(default_factory=list)  # candidates for 严重错误
 
 
 def understand(body: bytes, url: str, content_type: str | None, as_of: dt.date,
@@ -61,6 +63,7 @@ def understand(body: bytes, url: str, content_type: str | None, as_of: dt.date,
     view.next_pages = next_pages(doc, url, text)
     view.dataproxy = dataproxy_calls(doc, url, text)
     view.pub_date = pub_date(doc, text)
+    view.findings = text_findings(doc)
     if role == "consultation":
         view.letters = letters(doc, url, as_of)
     elif role == "guide":

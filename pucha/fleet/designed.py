@@ -246,6 +246,7 @@ def guides(b: Builder, rounds: int) -> None:
 def traps(b: Builder, rounds: int) -> None:
     healthy(b)
     b.link("soft404", "home")
+    b.p.text_errors = ["中华人民共合国", "博彩"]  # two candidates for a person; no points until confirmed
     art = b.first_article()
     for kind in ("calendar", "bigpage", "loop", "hang"):
         b.link(kind, art)

@@ -136,6 +136,7 @@ class Profile:
     links: list[LinkSpec] = field(default_factory=list)
     malformed_articles: list[int] = field(default_factory=list)  # article ids rendered as broken HTML
     robots: str | None = None  # None: /robots.txt is 404; "plain" | "delay"
+    text_errors: list[str] = field(default_factory=list)  # lexicon terms written on /about.html (严重错误 candidates)
     purpose: str = "random"  # why the site exists (hand-designed sites say which boundary)
 
     def column(self, key: str) -> ColumnSpec:

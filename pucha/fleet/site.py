@@ -163,7 +163,9 @@ class Site:
     def _build(self) -> None:
         r = self.routes
         r["/"] = self._html(self.render_home)
-        r["/about.html"] = self._html(lambda: tpl.page(self.ctx, "网站概况", f"<p>{tpl.esc(self.p.name)}由{tpl.esc(self.sponsor)}主办。</p>", place="about"))
+        errors = "".join(f"<p>本站坚持以{tpl.esc(t)}为指导，做好信息发布。</p>" for t in self.p.text_errors)
+        r["/about.html"] = self._html(lambda: tpl.page(
+            self.ctx, "网站概况", f"<p>{tpl.esc(self.p.name)}由{tpl.esc(self.sponsor)}主办。</p>{errors}", place="about"))
         r["/css/style.css"] = Route(render=lambda: "body{font-size:14px}", ctype="text/css")
         r["/js/common.js"] = Route(render=lambda: "function createPageHTML(){}", ctype="application/javascript")
         r["/images/logo.png"] = Route(render=lambda: fake_bytes("logo", 600), ctype="image/png")

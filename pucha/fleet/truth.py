@@ -128,6 +128,8 @@ def compute(site: Site, rounds: int) -> dict[str, Any]:
 
     # --- links, guides, attachments, systems ------------------------------------------------
     broken, review = _links(site)
+    if p.text_errors:  # one candidate per distinct term on the page (CONTRACT §4, M)
+        review = review + [{"rule": "veto.serious_error", "url": site.url("/about.html")} for _ in set(p.text_errors)]
     facts["broken_links"] = broken
     link_tenths = sum(b["tenths"] for b in broken)
     if link_tenths:
