@@ -13,6 +13,7 @@ from sqlalchemy import create_engine
 from pucha.db import Base
 import pucha.registry.model  # noqa: F401  (declares the registry tables)
 import portal.models  # noqa: F401  (declares the portal tables)
+import pucha.monitor.monitor_db  # noqa: F401  (declares the monitor tables)
 
 target_metadata = Base.metadata
 

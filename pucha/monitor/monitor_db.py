@@ -1,26 +1,23 @@
 """The monitor's own tables, in the registry database (where the portal reads them).
 
-- ``monitor_checkpoint``: the schedule position of a monitor (see checkpoint.py);
-- ``monitor_daily``: one row per site and day, the trends (see trends.py);
+- ``monitor_checkpoint``: the schedule position of a monitor, one row per
+  checkpoint name (one per shard when monitors share the work; checkpoint.py);
+- ``monitor_daily``: one row per site and day, the trends (trends.py);
 - ``monitor_alert_state`` / ``monitor_alerts``: which veto thresholds a site is
-  past, and the alerts sent when it crossed one (see alerts.py); the portal
+  past, and the alerts sent when it crossed one (alerts.py); the portal
   shows ``monitor_alerts`` as its line per alert.
 
-They live on their own MetaData and are created here with ``create_all``
-rather than by an Alembic revision, so that the monitor does not fork the
-migration chain while the portal adds its first revision; moving them into
-a revision is a matter of copying these definitions.
+They are declared on ``pucha.db.Base`` and created by the Alembic revision
+``0004_monitor``, like every other table (pucha/db.py).
 """
 from __future__ import annotations
 
-import functools
-
-from sqlalchemy import (Boolean, Column, Engine, Float, Integer, MetaData, String, Table, Text,
+from sqlalchemy import (Boolean, Column, Engine, Float, Integer, String, Table, Text,
                         UniqueConstraint)
 
-from pucha.db import engine_for
+from pucha.db import Base, engine_for, ensure_db
 
-metadata = MetaData()
+metadata = Base.metadata
 
 checkpoint = Table(
     "monitor_checkpoint", metadata,
@@ -65,20 +62,18 @@ alerts = Table(
     Column("day", String(10), nullable=False),
     Column("message", Text, nullable=False),
     Column("recipients", Text, nullable=False),
-    Column("mail", String(10), nullable=False),  # sent | logged (no SMTP configured) | failed | none
+    # pending (not yet tried) | sending (a process is mailing it) | sent | logged (no SMTP configured)
+    # | failed (tried; retried on the next run) | none (no address registered)
+    Column("mail", String(10), nullable=False, index=True),
     Column("mail_error", Text),
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("claimed", Float),  # when a process took it for mailing (a dead sender's claim expires)
     Column("created", Float, nullable=False),
     UniqueConstraint("site", "rule", "day", name="uq_monitor_alert"),
 )
 
 
-@functools.lru_cache(maxsize=None)
-def _created(url: str) -> Engine:
-    engine = engine_for(url)
-    metadata.create_all(engine, checkfirst=True)
-    return engine
-
-
 def monitor_engine(url: str) -> Engine:
-    """The engine of the registry database ``url``, with the monitor's tables present."""
-    return _created(url)
+    """The engine of the registry database ``url``, its schema (with the monitor's tables) up to date."""
+    ensure_db(url)
+    return engine_for(url)
