@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -31,8 +32,12 @@ def publish(redis_url: str, sites: list[str], params: dict) -> str:
 
 
 def crawl_worker(sweep: str, env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "pucha.distributed.crawlproc", sweep], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # The log goes to a file: a pipe nobody reads fills up and blocks the worker.
+    log = open(Path(env["PUCHA_HOME"]) / f"crawl-{sweep}-{time.monotonic_ns()}.log", "w+")
+    proc = subprocess.Popen([sys.executable, "-m", "pucha.distributed.crawlproc", sweep], env=env, cwd=ROOT,
+                            stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc.log = log  # type: ignore[attr-defined]
+    return proc
 
 
 def read_events(bootstrap: str, prefix: str, sweep: str, n_sites: int, timeout: float = 120.0) -> list:
@@ -92,9 +97,11 @@ def run_distributed_crawl(redis_ns, kafka_broker, kafka_prefix, registry_home, e
         try:
             codes.append(w.wait(timeout=300))
         except subprocess.TimeoutExpired:
-            w.kill()
+            for other in workers:
+                other.kill()
             raise
-        assert codes[-1] == 0, w.stderr.read()[-3000:]
+        w.log.seek(0)
+        assert codes[-1] == 0, w.log.read()[-3000:]
     events = read_events(kafka_broker.bootstrap, kafka_prefix, sweep, len(sites))
     return sweep, events
 
