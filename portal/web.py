@@ -37,6 +37,11 @@ def _when(moment: dt.datetime | None, seconds: bool = False) -> str:
 
 
 TEMPLATES.env.filters["when"] = _when
+# Part 2: evidence as people read it (portal.evidence).
+from portal.evidence import describe, safe_href  # noqa: E402
+
+TEMPLATES.env.filters["describe"] = describe
+TEMPLATES.env.filters["safe_href"] = safe_href
 TEMPLATES.env.globals.update(STATE_NAMES=STATE_NAMES, KIND_NAMES=KIND_NAMES, STATUS_NAMES=STATUS_NAMES)
 
 

@@ -1,12 +1,15 @@
 """The portal's tables, declared on ``pucha.db.Base`` beside the registry's.
 
-Created only by the Alembic revision ``0002_portal`` (never create_all), so
+Created only by the Alembic revisions ``0002_portal`` and
+``0003_portal_inspection`` (never create_all), so
 SQLite and PostgreSQL get the same schema.  Importing this package declares
 them all; ``pucha/migrations/env.py`` does so for autogenerate.
 """
 from portal.models.accounts import Account, AuditEntry, LoginFailure, Unit, UNIT_KINDS, ORG_KINDS
 from portal.models.registration import (ClosureCheck, MailboxReport, Registration, ReviewStep,
                                         SiteOwner)
+from portal.models.inspection import Campaign, CampaignFiling, DriftNotice, Recrawl, SelfAssessment
 
-__all__ = ["Account", "AuditEntry", "ClosureCheck", "LoginFailure", "MailboxReport", "ORG_KINDS",
-           "Registration", "ReviewStep", "SiteOwner", "UNIT_KINDS", "Unit"]
+__all__ = ["Account", "AuditEntry", "Campaign", "CampaignFiling", "ClosureCheck", "DriftNotice", "LoginFailure",
+           "MailboxReport", "ORG_KINDS",
+           "Recrawl", "Registration", "ReviewStep", "SelfAssessment", "SiteOwner", "UNIT_KINDS", "Unit"]

@@ -1,0 +1,75 @@
+"""Excel exports of the portal's tables and of the 通报 (openpyxl, in the
+style of pucha/report/xlsx.py: bold wrapped headers, frozen first row)."""
+from __future__ import annotations
+
+import io
+from typing import Any, Iterable, Sequence
+from urllib.parse import quote
+
+from fastapi.responses import Response
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """One sheet per (title, header, rows)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, head, rows in sheets:
+        ws = wb.create_sheet(title[:31])
+        ws.append(list(head))
+        for row in rows:
+            ws.append(list(row))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.freeze_panes = "A2"
+        for i, _ in enumerate(head, 1):
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = 16
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def download(data: bytes, filename: str, media_type: str = XLSX) -> Response:
+    # RFC 5987: the Chinese file name survives every browser.
+    return Response(data, media_type=media_type,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+REGION_HEAD = ["部门/地区", "网站数", "合格", "不合格", "平均扣分"]
+
+
+def region_sheet(rows: list, titles: dict[str, str]) -> tuple[str, list[str], list[list[Any]]]:
+    rules = sorted({rule for r in rows for rule in r.vetoes})
+    head = REGION_HEAD + [f"单项否决：{titles.get(rule, rule)}" for rule in rules]
+    body = [[r.region, r.sites, r.passed, r.failed, r.average_deduction] + [r.vetoes.get(rule, 0) for rule in rules]
+            for r in rows]
+    return "各地区评分结果", head, body
+
+
+SITE_HEAD = ["部门/地区", "网站名称", "首页网址", "网站标识码", "结论", "单项否决", "扣分合计"]
+
+
+def site_sheet(cards: list[dict], titles: dict[str, str]) -> tuple[str, list[str], list[list[Any]]]:
+    body = [[c["region"], c["name"], c["home_url"], c.get("site_code") or "", "合格" if c["verdict"] == "pass" else "不合格",
+             "、".join(titles.get(v["rule"], v["rule"]) for v in c["vetoes"]), c["total_deduction"]] for c in cards]
+    return "网站评分结果", SITE_HEAD, body
+
+
+def tongbao_workbook(doc: dict[str, Any]) -> bytes:
+    from portal.tongbao import REGION_HEAD as TB_HEAD, region_rows_for_xlsx
+
+    problems = [[p.title, p.rule, p.kind, p.sites, "；".join(f"{e['name']}（{e['url']}）" for e in p.examples)]
+                for p in doc["problems"]]
+    late = [[d.unit.name, d.phase_name, d.what, d.deadline.isoformat(), d.status(doc["today"]), d.detail]
+            for d in doc["late"]]
+    wrong = [[w["unit"].name, len(w["drift"]), "；".join(w["drift"]), w["returned"]] for w in doc["wrong"]]
+    return workbook([
+        ("总体情况", TB_HEAD, region_rows_for_xlsx(doc)),
+        ("常见问题", ["问题", "指标编号", "类别", "涉及网站数", "典型案例"], problems),
+        ("逾期单位", ["单位", "阶段", "应报送事项", "截止日期", "状态", "情况"], late),
+        ("数据有误单位", ["单位", "登记信息与实际不符的网站数", "情况", "登记被退回次数"], wrong),
+    ])
