@@ -8,6 +8,15 @@ mailed (through the portal's SMTP settings, PUCHA_SMTP_*; unset, the mail is
 logged instead) and a row is written to ``monitor_alerts``, the portal's
 line.  While the veto keeps holding nothing more is sent; once it clears, a
 new crossing alerts again.
+
+``veto.unreachable`` is also decided as probes arrive (watch.py,
+``record_crossings``), the moment the failures make it certain; the day's
+closing then finds the state already set.  ``veto.not_updated`` can only
+change as the 14-day window moves, so the closing decides it.
+
+An alert is committed (mail "pending") before it is mailed; one whose mail
+failed, or whose sender died, is mailed again by ``deliver`` on the next
+run of the monitor and at every day's closing.
 """
 from __future__ import annotations
 
@@ -19,11 +28,13 @@ from datetime import date
 from email.message import EmailMessage
 from typing import Any, Iterable
 
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Engine, and_, or_, select
 
 from pucha.settings import Settings
 
+from .clock import day_end
 from .monitor_db import alert_state, alerts
+from .watch import Crossing
 
 log = logging.getLogger("pucha.monitor.alerts")
 
@@ -79,41 +90,120 @@ def send_mail(settings: Settings, to: Iterable[str], subject: str, body: str) ->
         smtp.send_message(msg)
 
 
+RETRY_AFTER = 900.0  # seconds after which a "sending" claim is taken to be a dead sender's
+MAX_ATTEMPTS = 20  # a mail refused this often stays "failed" for a person to look at
+
+
+def _cross(c, settings: Settings, site: str, name: str, region: str, rule: str, day: date,
+           evidence: list[dict], emails: tuple[str, ...], detected: float | None) -> int:
+    """Insert the alert row of a crossing (mail pending); its id."""
+    row = {"site": site, "name": name, "region": region, "rule": rule, "day": day.isoformat(),
+           "message": message_text(name, site, region, rule, day, evidence),
+           "recipients": ", ".join(emails), "mail": "pending", "mail_error": None, "attempts": 0,
+           "claimed": None, "detected": detected, "created": time.time()}
+    return c.execute(alerts.insert().values(**row)).inserted_primary_key[0]
+
+
+def _set_state(c, state: dict, site: str, rule: str, active: bool, day: date) -> None:
+    where = and_(alert_state.c.site == site, alert_state.c.rule == rule)
+    if (site, rule) in state:
+        c.execute(alert_state.update().where(where).values(active=active, since=day.isoformat()))
+    else:
+        c.execute(alert_state.insert().values(site=site, rule=rule, active=active, since=day.isoformat()))
+    state[(site, rule)] = (active, day.isoformat())
+
+
 def process(engine: Engine, settings: Settings, day: date, cards: Iterable[dict[str, Any]],
             contacts: dict[str, Contacts]) -> list[dict[str, Any]]:
-    """Compare the day's cards with the alert state; record and send the new crossings. Returns them."""
-    new: list[dict[str, Any]] = []
+    """Compare the day's cards with the alert state; record and send the new crossings. Returns them.
+
+    A state set on a later day than ``day`` (a probe's early alert of today, recorded before
+    yesterday was closed) is newer knowledge and is left alone.
+    """
+    ids: list[int] = []
     with engine.begin() as c:
-        state = {(r.site, r.rule): r.active for r in c.execute(select(alert_state))}
+        state = {(r.site, r.rule): (r.active, r.since) for r in c.execute(select(alert_state))}
         for card in cards:
             holding = {v["rule"]: v for v in card["vetoes"] if v["rule"] in WATCHED}
             for rule in WATCHED:
                 key = (card["home_url"], rule)
-                was, now = state.get(key, False), rule in holding
-                if was == now:
+                was, since = state.get(key, (False, ""))
+                now = rule in holding
+                if was == now or since > day.isoformat():
                     continue
-                where = and_(alert_state.c.site == key[0], alert_state.c.rule == rule)
-                if key in state:
-                    c.execute(alert_state.update().where(where).values(active=now, since=day.isoformat()))
-                else:
-                    c.execute(alert_state.insert().values(site=key[0], rule=rule, active=now, since=day.isoformat()))
-                if not now:
-                    continue
-                who = contacts.get(card["home_url"], Contacts(card["name"], ()))
-                row = {"site": card["home_url"], "name": card["name"], "region": card["region"], "rule": rule,
-                       "day": day.isoformat(),
-                       "message": message_text(card["name"], card["home_url"], card["region"], rule, day,
-                                               holding[rule]["evidence"]),
-                       "recipients": ", ".join(who.emails), "mail": "pending", "mail_error": None,
-                       "created": time.time()}
-                row["id"] = c.execute(alerts.insert().values(**row)).inserted_primary_key[0]
-                new.append(row)
-    for row in new:  # after the commit: a crossing is recorded even when the mail fails
+                _set_state(c, state, key[0], rule, now, day)
+                if now:
+                    who = contacts.get(card["home_url"], Contacts(card["name"], ()))
+                    ids.append(_cross(c, settings, card["home_url"], card["name"], card["region"], rule, day,
+                                      holding[rule]["evidence"], who.emails, day_end(day)))
+    return deliver(engine, settings, ids) if ids else []  # after the commit: recorded even if the mail fails
+
+
+def record_crossings(engine: Engine, settings: Settings, crossings: Iterable[Crossing],
+                     sites: dict[str, Any]) -> list[dict[str, Any]]:
+    """Alerts for ``veto.unreachable`` crossings seen as probes arrived (watch.py); each once per crossing."""
+    crossings = [x for x in crossings if x.site in sites]
+    if not crossings:
+        return []
+    contacts = contacts_of(settings.database_url, {x.site for x in crossings})
+    ids: list[int] = []
+    rule = "veto.unreachable"
+    with engine.begin() as c:
+        homes = sorted({x.site for x in crossings})
+        state = {(r.site, r.rule): (r.active, r.since) for r in c.execute(
+            select(alert_state).where(alert_state.c.rule == rule, alert_state.c.site.in_(homes)))}
+        for x in sorted(crossings, key=lambda x: x.at):
+            if state.get((x.site, rule), (False, ""))[0]:
+                continue  # already past it: told at its crossing
+            site = sites[x.site]
+            _set_state(c, state, x.site, rule, True, x.day)
+            who = contacts.get(x.site, Contacts(site.name, ()))
+            ids.append(_cross(c, settings, x.site, site.name, site.region, rule, x.day, [x.evidence],
+                              who.emails, x.at))
+    return deliver(engine, settings, ids) if ids else []
+
+
+def contacts_of(db_url: str, homes: set[str]) -> dict[str, Contacts]:
+    """``load_contacts`` for a few sites."""
+    from pucha.db import ensure_db, session_scope
+    from pucha.registry.model import Site
+
+    ensure_db(db_url)
+    out: dict[str, Contacts] = {}
+    with session_scope(db_url) as s:
+        for home, name, leader, contact in s.execute(
+                select(Site.home_url, Site.name, Site.leader_email, Site.contact_email)
+                .where(Site.home_url.in_(sorted(homes)))):
+            emails = tuple(dict.fromkeys(e.strip() for e in (leader, contact) if e and "@" in e))
+            out[home] = Contacts(name, emails)
+    return out
+
+
+def deliver(engine: Engine, settings: Settings, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """Mail the given alerts, or (``ids`` None) every one still owed: pending, failed, or claimed by a
+    sender that died.  Each is claimed first, so two monitors never mail one alert twice."""
+    now = time.time()
+    owed = or_(alerts.c.mail.in_(("pending", "failed")),
+               and_(alerts.c.mail == "sending", alerts.c.claimed < now - RETRY_AFTER))
+    with engine.connect() as c:
+        q = select(alerts.c.id).where(owed, alerts.c.attempts < MAX_ATTEMPTS).order_by(alerts.c.id)
+        if ids is not None:
+            q = q.where(alerts.c.id.in_(list(ids)))
+        todo = [r[0] for r in c.execute(q)]
+    out: list[dict[str, Any]] = []
+    for alert_id in todo:
+        with engine.begin() as c:
+            claimed = c.execute(alerts.update().where(alerts.c.id == alert_id, owed)
+                                .values(mail="sending", claimed=now, attempts=alerts.c.attempts + 1)).rowcount
+            if not claimed:
+                continue  # another monitor took it
+            row = dict(c.execute(select(alerts).where(alerts.c.id == alert_id)).mappings().one())
         status, error = _mail(settings, row)
         row["mail"], row["mail_error"] = status, error
         with engine.begin() as c:
-            c.execute(alerts.update().where(alerts.c.id == row["id"]).values(mail=status, mail_error=error))
-    return new
+            c.execute(alerts.update().where(alerts.c.id == alert_id).values(mail=status, mail_error=error))
+        out.append(row)
+    return out
 
 
 def _mail(settings: Settings, row: dict[str, Any]) -> tuple[str, str | None]:

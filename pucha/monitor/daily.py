@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import date
+from typing import Callable
 
 from pucha.registry.loader import load_sites
 from pucha.settings import Settings
@@ -32,22 +33,27 @@ def score_sweep_id(day: date) -> str:
 
 
 class DayCloser:
-    def __init__(self, settings: Settings, store, tolerance_days: int = DATE_TOLERANCE_DAYS):
+    def __init__(self, settings: Settings, store, tolerance_days: int = DATE_TOLERANCE_DAYS,
+                 keep: Callable[[str], bool] | None = None):
+        """``keep``: which homepages this closer scores (a shard's, when monitors share the sites)."""
         self.settings = settings
         self.store = store
         self.book = load_rulebook(settings.rulebook)
         self.tolerance_days = tolerance_days
+        self.keep = keep
         self.engine = monitor_engine(settings.database_url)
         self.closed: list[date] = []
         self.alerts: list[dict] = []
 
     def __call__(self, day: date) -> None:
         t0 = time.monotonic()
-        sites = [s for s in load_sites(self.settings.database_url) if s.status in MONITORED_STATUSES]
+        sites = [s for s in load_sites(self.settings.database_url)
+                 if s.status in MONITORED_STATUSES and (self.keep is None or self.keep(s.home_url))]
         crawl = crawl_sweep_for(self.store, day)
         sweep = score_sweep_id(day)
-        self.store.begin_sweep(SweepInfo(sweep, day.isoformat(), time.time(), status="running", sites=len(sites),
-                                         params='{"monitor": true}'))
+        if self.keep is None or self.store.sweep(sweep) is None:  # shards add their cards to one sweep
+            self.store.begin_sweep(SweepInfo(sweep, day.isoformat(), time.time(), status="running",
+                                             sites=len(sites), params='{"monitor": true}'))
         cards: list[dict] = []
         rows: list[dict] = []
         for site in sites:
@@ -63,5 +69,6 @@ class DayCloser:
         trends.write_rows(self.engine, rows)
         new = alerts.process(self.engine, self.settings, day, cards, alerts.load_contacts(self.settings.database_url))
         self.alerts.extend(new)
+        self.alerts.extend(alerts.deliver(self.engine, self.settings))  # mails owed from before: retried
         self.closed.append(day)
         log.info("closed %s: %d sites scored, %d alerts, %.1f s", day, len(cards), len(new), time.monotonic() - t0)

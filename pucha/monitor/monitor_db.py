@@ -68,6 +68,7 @@ alerts = Table(
     Column("mail_error", Text),
     Column("attempts", Integer, nullable=False, default=0, server_default="0"),
     Column("claimed", Float),  # when a process took it for mailing (a dead sender's claim expires)
+    Column("detected", Float),  # the monitor clock's time the crossing was seen (a probe, or the day's end)
     Column("created", Float, nullable=False),
     UniqueConstraint("site", "rule", "day", name="uq_monitor_alert"),
 )

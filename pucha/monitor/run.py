@@ -10,30 +10,48 @@ import asyncio
 import logging
 import signal
 import sys
-from datetime import date
+from typing import Callable, Sequence
 
 from pucha.registry.loader import load_sites
+from pucha.registry.records import SiteRecord
 from pucha.settings import Settings
 from pucha.store import open_store
 
+from . import alerts
 from .checkpoint import Checkpoint
-from .clock import Clock, SystemClock
+from .clock import Clock, SystemClock, day_of
 from .daily import MONITORED_STATUSES, DayCloser
 from .lies import DATE_TOLERANCE_DAYS
+from .monitor_db import monitor_engine
 from .scheduler import Monitor, MonitorStats
+from .watch import FailureWindow, seed_from_daily
 
 REGISTRY_REFRESH = 3600.0  # seconds between re-reads of the registry
 
 
+def monitored_sites(settings: Settings, keep: Callable[[str], bool] | None = None) -> list[SiteRecord]:
+    return [s for s in load_sites(settings.database_url)
+            if s.status in MONITORED_STATUSES and (keep is None or keep(s.home_url))]
+
+
 def build_monitor(settings: Settings, store, clock: Clock, probes_per_day: int = 20,
                   tolerance_days: int = DATE_TOLERANCE_DAYS, concurrency: int = 512,
-                  checkpoint_name: str = "monitor") -> Monitor:
-    """A Monitor over the registered sites with the settings' timeouts, its checkpoint and day closing."""
-    sites = [s for s in load_sites(settings.database_url) if s.status in MONITORED_STATUSES]
-    return Monitor(sites, store, Checkpoint(settings.database_url, checkpoint_name), clock,
-                   per_day=probes_per_day, timeout=settings.probe_timeout, max_redirects=settings.max_redirects,
-                   user_agent=settings.user_agent, concurrency=concurrency,
-                   on_day=DayCloser(settings, store, tolerance_days))
+                  checkpoint_name: str = "monitor", keep: Callable[[str], bool] | None = None,
+                  sites: Sequence[SiteRecord] | None = None) -> Monitor:
+    """A Monitor over the registered sites (those ``keep`` accepts) with the settings' timeouts, its
+    checkpoint, its failed-probe window (alerts as probes arrive) and day closing."""
+    if sites is None:
+        sites = monitored_sites(settings, keep)
+    checkpoint = Checkpoint(settings.database_url, checkpoint_name)
+    engine = monitor_engine(settings.database_url)
+    watch = FailureWindow(probes_per_day, resumed=checkpoint.load() is not None)
+    seed_from_daily(watch, engine, day_of(clock.now()), {s.home_url for s in sites})
+    monitor = Monitor(sites, store, checkpoint, clock,
+                      per_day=probes_per_day, timeout=settings.probe_timeout, max_redirects=settings.max_redirects,
+                      user_agent=settings.user_agent, concurrency=concurrency,
+                      on_day=DayCloser(settings, store, tolerance_days, keep), watch=watch)
+    monitor.on_crossings = lambda batch: alerts.record_crossings(engine, settings, batch, monitor.sites)
+    return monitor
 
 
 async def _serve(settings: Settings, monitor: Monitor) -> MonitorStats:
@@ -61,6 +79,9 @@ def run_monitor(settings: Settings, probes_per_day: int = 20) -> int:
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     store = open_store(settings)
+    retried = alerts.deliver(monitor_engine(settings.database_url), settings)  # owed by an earlier run
+    if retried:
+        print(f"pucha monitor: 重发上次未发出的提醒 {len(retried)} 条", file=sys.stderr)
     monitor = build_monitor(settings, store, SystemClock(), probes_per_day)
     if not monitor.sites:
         print("pucha monitor: 登记库中没有网站：先运行 pucha registry import", file=sys.stderr)

@@ -31,6 +31,7 @@ from .clock import DAY, Clock, day_end, day_of
 from .prober import new_session, probe
 from .schedule import Slot, first_slot_from, monitor_sweep_id, next_slot
 from .snapshots import SnapshotKeeper
+from .watch import Crossing, FailureWindow
 
 log = logging.getLogger("pucha.monitor")
 
@@ -50,7 +51,9 @@ class Monitor:
     def __init__(self, sites: Sequence[SiteRecord], store, checkpoint: Checkpoint, clock: Clock, *,
                  per_day: int = 20, timeout: float = 15.0, max_redirects: int = 5,
                  user_agent: str = "pucha", concurrency: int = 512, flush_every: float = 1.0,
-                 catchup: float = DAY, on_day: Callable[[date], None] | None = None):
+                 catchup: float = DAY, on_day: Callable[[date], None] | None = None,
+                 watch: FailureWindow | None = None,
+                 on_crossings: Callable[[list[Crossing]], object] | None = None):
         if per_day < 1:
             raise ValueError(f"probes_per_day 须为正整数，收到 {per_day}")
         self.sites = {s.home_url: s for s in sites}
@@ -58,6 +61,9 @@ class Monitor:
         self.per_day, self.timeout, self.max_redirects = per_day, timeout, max_redirects
         self.user_agent, self.concurrency = user_agent, concurrency
         self.flush_every, self.catchup, self.on_day = flush_every, catchup, on_day
+        self.watch, self.on_crossings = watch, on_crossings
+        self.crossings: list[Crossing] = []  # veto.unreachable made certain since the last flush
+        self._side: set[asyncio.Task] = set()  # alerts being recorded and mailed off the loop
         self.stats = MonitorStats()
         self.keeper = SnapshotKeeper()
         self.heap: list[Slot] = []
@@ -115,6 +121,8 @@ class Monitor:
             await self._drain()
             self._flush()
             await self._close_days(wait=True)
+            if self._side:
+                await asyncio.gather(*self._side, return_exceptions=True)
         finally:
             await session.close()
         return self.stats
@@ -173,6 +181,10 @@ class Monitor:
                                      status=res.status, error=res.error, elapsed_ms=res.elapsed_ms,
                                      final_url=res.final_url))
             self.stats.probes += 1
+            if self.watch is not None:
+                crossing = self.watch.note(slot.site, slot.day, res.ok, at)
+                if crossing is not None:
+                    self.crossings.append(crossing)
             if not res.ok:
                 self.stats.failed += 1
             elif res.body:
@@ -209,6 +221,24 @@ class Monitor:
         self.pos.watermark, self.pos.done = watermark, done
         self.completed = {}
         self.checkpoint.save(self.pos)
+        self._hand_over_crossings()
+
+    def _hand_over_crossings(self) -> None:
+        if not self.crossings or self.on_crossings is None:
+            self.crossings = []
+            return
+        batch, self.crossings = self.crossings, []
+        if self.clock.simulated:
+            self.on_crossings(batch)
+            return
+        task = asyncio.get_running_loop().create_task(asyncio.to_thread(self.on_crossings, batch))
+        self._side.add(task)
+        task.add_done_callback(self._crossings_done)
+
+    def _crossings_done(self, task: asyncio.Task) -> None:
+        self._side.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("recording alerts failed: %s", task.exception())
 
     def _begin(self, sweep: str) -> None:
         self._begun.add(sweep)

@@ -126,6 +126,12 @@ def test_simulated_week_matches_truth_and_restart_loses_nothing(tmp_path, smtp):
     assert sorted((r["site"], r["rule"], r["day"]) for r in rows) == sorted(crossings)
     assert ("http://127.0.0.1:%d/d/" % fleet.port, "veto.unreachable", "2026-11-19") in crossings
     assert ("http://127.0.0.1:%d/e/" % fleet.port, "veto.not_updated", "2026-11-21") in crossings
+    # veto.unreachable is told as the failures make it certain, not when the day closes: d's outage
+    # day fails from its first probe, and its 4th failure is 5% of the 80 probes the window can hold.
+    d_alert = next(r for r in rows if r["site"] == fleet.home("d") and r["rule"] == "veto.unreachable")
+    assert day_start(date(2026, 11, 19)) < d_alert["detected"] < day_start(date(2026, 11, 19)) + 5 * 3600
+    not_updated = [r for r in rows if r["rule"] == "veto.not_updated"]
+    assert not_updated and all(r["detected"] == day_end(date.fromisoformat(r["day"])) for r in not_updated)
     assert all(r["mail"] == "sent" for r in rows)
     assert len(smtp.messages) == len(rows)
     to, msg = smtp.messages[0]

@@ -41,6 +41,7 @@ def upgrade() -> None:
     sa.Column('mail_error', sa.Text(), nullable=True),
     sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
     sa.Column('claimed', sa.Float(), nullable=True),
+    sa.Column('detected', sa.Float(), nullable=True),
     sa.Column('created', sa.Float(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('site', 'rule', 'day', name='uq_monitor_alert')
