@@ -5,9 +5,16 @@
 * Keyed by site: one site's events of a kind stay in order on one partition.
   Kinds travel on separate topics, so a consumer cannot rely on SiteDone
   arriving last; SiteDone.counts says how many events of each kind to wait for.
-* The value is the event's JSON (``Event.to_json``); page bodies never travel.
-  Headers carry the sweep, kind and event id, so ingest can store a record
-  without parsing its JSON (``KafkaSource.next_rows``).
+* A message carries up to a hundred events of one site, sweep and kind, their
+  JSON (``Event.to_json``) one per line (pucha.distributed.packing): the
+  broker and the client cost per message, so batches are what make the
+  pipeline fast.  Page bodies never travel.  Headers carry the sweep, kind
+  and event ids, so ingest can store the events without parsing their JSON
+  (``KafkaSource.next_rows``).
+* The sink gathers each (kind, sweep, site)'s events until the batch is full,
+  the site's SiteDone comes, ``flush`` is called or ``hold`` seconds pass;
+  ``flush`` (which the distributed crawl calls before it acknowledges a
+  request) sends everything gathered and waits for the broker.
 * acks=all, idempotent producer, unlimited retries within the delivery timeout:
   an event is either stored by the broker or ``flush`` raises.
 * The source commits only when told (``commit``), after its consumer's output is
@@ -29,8 +36,10 @@ from kafka.admin import NewTopic
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from pucha.errors import ServiceUnavailable
-from pucha.events import KINDS, Event, from_json
+from pucha.events import KINDS, Event, from_dict, from_json
 from pucha.settings import Settings
+
+from . import packing
 
 log = logging.getLogger(__name__)
 
@@ -74,22 +83,30 @@ def ensure_topics(bootstrap: str, prefix: str = "pucha", partitions: int = 12,
 
 
 class KafkaSink:
-    """pucha.bus.EventSink on Kafka.  ``produced`` counts events per topic, for lag counting by the producer side."""
+    """pucha.bus.EventSink on Kafka.  ``produced`` counts events (not messages) per topic, for the crawl's counters.
+
+    ``batch_events``/``batch_bytes`` cap a message; ``hold`` is the longest an
+    event waits in the sink for its batch to fill when nobody calls ``flush``."""
 
     def __init__(self, bootstrap: str, prefix: str = "pucha", partitions: int = 12, create_topics: bool = True,
-                 linger_ms: int = 20):
+                 linger_ms: int = 20, batch_events: int = packing.BATCH_EVENTS,
+                 batch_bytes: int = packing.BATCH_BYTES, hold: float = 1.0):
         self.bootstrap, self.prefix = bootstrap, prefix
         if create_topics:
             ensure_topics(bootstrap, prefix, partitions)
         try:
             self.producer = KafkaProducer(
                 bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, retries=2**31 - 1,
-                delivery_timeout_ms=120000, linger_ms=linger_ms, batch_size=512 * 1024,
+                delivery_timeout_ms=120000, linger_ms=linger_ms, batch_size=1024 * 1024,
                 max_request_size=8 * 1024 * 1024, bootstrap_timeout_ms=CONNECT_TIMEOUT_MS,
                 allow_auto_create_topics=False)
         except kafka_errors.KafkaError as exc:
             raise _unavailable(bootstrap, exc) from None
+        self.batch_events, self.batch_bytes, self.hold = max(1, batch_events), batch_bytes, hold
         self.produced: dict[str, int] = {}
+        self.messages = 0
+        self._open: dict[tuple[str, str, str], _Gathering] = {}  # (kind, sweep, site) -> events not sent yet
+        self._since = 0.0  # when the oldest gathered event came
         self._errors: list[BaseException] = []
 
     @classmethod
@@ -97,19 +114,49 @@ class KafkaSink:
         return cls(cfg.kafka_bootstrap, cfg.kafka_topic_prefix, cfg.kafka_partitions)
 
     def write_batch(self, events: Sequence[Event]) -> None:
+        if not self._open:
+            self._since = time.monotonic()
         for e in events:
-            topic = topic_name(self.prefix, e.kind)
-            headers = [("sweep", e.sweep.encode()), ("kind", e.kind.encode()), ("id", e.event_id.encode())]
-            try:
-                fut = self.producer.send(topic, value=e.to_json().encode("utf-8"), key=e.site.encode("utf-8"),
-                                         headers=headers)
-            except kafka_errors.KafkaTimeoutError as exc:  # metadata never came: the broker is gone
-                raise _unavailable(self.bootstrap, exc) from None
-            fut.add_errback(self._errors.append)
+            kind, key = e.kind, (e.kind, e.sweep, e.site)
+            text = e.to_json()
+            g = self._open.get(key)
+            if g is None:
+                g = self._open[key] = _Gathering()
+            g.texts.append(text)
+            g.ids.append(e.event_id)
+            g.size += len(text)
+            topic = topic_name(self.prefix, kind)
             self.produced[topic] = self.produced.get(topic, 0) + 1
+            if kind == "site_done":
+                # The site is over: what it still has gathered goes now, so a scorer waits for nothing.
+                for k in KINDS:
+                    if k != kind and (k, e.sweep, e.site) in self._open:
+                        self._send((k, e.sweep, e.site))
+                self._send(key)
+            elif len(g.texts) >= self.batch_events or g.size >= self.batch_bytes:
+                self._send(key)
+        if self._open and time.monotonic() - self._since >= self.hold:
+            self._send_all()
+
+    def _send(self, key: tuple[str, str, str]) -> None:
+        g = self._open.pop(key)
+        kind, sweep, site = key
+        value, headers = packing.pack(sweep, kind, g.texts, g.ids)
+        try:
+            fut = self.producer.send(topic_name(self.prefix, kind), value=value, key=site.encode("utf-8"),
+                                     headers=headers)
+        except kafka_errors.KafkaTimeoutError as exc:  # metadata never came: the broker is gone
+            raise _unavailable(self.bootstrap, exc) from None
+        fut.add_errback(self._errors.append)
+        self.messages += 1
+
+    def _send_all(self) -> None:
+        for key in list(self._open):
+            self._send(key)
 
     def flush(self, timeout: float | None = None) -> None:
         """Wait until the broker has every event written so far (acks=all); raise if any was lost."""
+        self._send_all()
         try:
             self.producer.flush(timeout=timeout)
         except kafka_errors.KafkaTimeoutError as exc:
@@ -125,16 +172,28 @@ class KafkaSink:
             self.producer.close()
 
 
+class _Gathering:
+    __slots__ = ("texts", "ids", "size")
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.ids: list[str] = []
+        self.size = 0
+
+
 class KafkaSource:
     """pucha.bus.EventSource: one member of a consumer group over the topics of some event kinds.
 
     ``commit()`` commits the offsets after the records returned so far, and
     nothing else; auto-commit is off.  A rebalance between ``next_batch`` and
     ``commit`` makes the commit fail quietly: the records go to the partition's
-    new owner again, which is harmless to idempotent consumers."""
+    new owner again, which is harmless to idempotent consumers.
+
+    Offsets, ``max_records``, ``consumed`` and ``lag()`` count messages, each
+    of up to a hundred events; ``bad_records`` counts events skipped."""
 
     def __init__(self, bootstrap: str, group: str, prefix: str = "pucha", kinds: Iterable[str] | None = None,
-                 session_timeout: float = 10.0, max_records: int = 5000, create_topics: bool = True,
+                 session_timeout: float = 10.0, max_records: int = 1000, create_topics: bool = True,
                  partitions: int = 12):
         self.bootstrap, self.group = bootstrap, group
         if create_topics:  # subscribing to a topic that does not exist yet would assign nothing
@@ -176,45 +235,58 @@ class KafkaSource:
         return records
 
     def next_batch(self, timeout: float) -> list[Event]:
-        out = []
-        for r in self._poll(timeout):
-            try:
-                out.append(from_json(r.value))
-            except ValueError as exc:  # SchemaError or bad JSON: skip it, say where it was
-                self.bad_records += 1
-                log.error("Kafka %s[%d]@%d: unreadable event skipped: %s", r.topic, r.partition, r.offset, exc)
-        return out
+        return [e for _r, e in self.next_records(timeout)]
 
     def next_records(self, timeout: float) -> list[tuple]:
-        """(record, event) pairs, for a consumer that tracks offsets itself (commit_at)."""
-        out = []
+        """(record, event) pairs, for a consumer that tracks offsets itself (commit_at); the events of one
+        message share its record."""
+        out: list[tuple] = []
         for r in self._poll(timeout):
+            h = packing.header_map(r.headers)
+            dicts = packing.decode_dicts(r.value, h)
+            if dicts is not None:
+                try:
+                    out.extend([(r, from_dict(d)) for d in dicts])
+                    continue
+                except ValueError:
+                    pass  # one of them is bad: read them one by one below to skip only that one
             try:
-                out.append((r, from_json(r.value)))
+                texts = packing.lines(r.value, h)
             except ValueError as exc:
-                self.bad_records += 1
-                log.error("Kafka %s[%d]@%d: unreadable event skipped: %s", r.topic, r.partition, r.offset, exc)
+                self._bad(r, exc)
+                continue
+            for i, text in enumerate(texts):
+                try:
+                    out.append((r, from_json(text)))
+                except ValueError as exc:  # SchemaError or bad JSON: skip it, say where it was
+                    self._bad(r, exc, i)
         return out
 
     def next_rows(self, timeout: float) -> list[tuple[str, str, str, str, str]]:
-        """Records as store rows (sweep, site, kind, event_id, body) from their headers, JSON unparsed.
+        """Events as store rows (sweep, site, kind, event_id, body) from their messages' headers, JSON unparsed.
 
-        A record without pucha's headers (another producer) is parsed instead."""
-        rows = []
+        A message without pucha's headers (another producer) is parsed instead."""
+        rows: list[tuple[str, str, str, str, str]] = []
         for r in self._poll(timeout):
-            h = dict(r.headers or ())
-            if "id" in h and "sweep" in h and "kind" in h and r.key is not None:
-                body = r.value.decode("utf-8")
-                rows.append((h["sweep"].decode(), r.key.decode("utf-8"), h["kind"].decode(), h["id"].decode(), body))
+            h = packing.header_map(r.headers)
+            if r.key is not None and packing.has_row_headers(h):
+                try:
+                    rows.extend(packing.rows(r.key, r.value, h))
+                except ValueError as exc:
+                    self._bad(r, exc)
                 continue
             try:
                 e = from_json(r.value)
             except ValueError as exc:
-                self.bad_records += 1
-                log.error("Kafka %s[%d]@%d: unreadable event skipped: %s", r.topic, r.partition, r.offset, exc)
+                self._bad(r, exc)
                 continue
             rows.append((e.sweep, e.site, e.kind, e.event_id, e.to_json()))
         return rows
+
+    def _bad(self, r, exc: BaseException, index: int | None = None) -> None:
+        self.bad_records += 1
+        where = f"{r.topic}[{r.partition}]@{r.offset}" + (f" event {index}" if index is not None else "")
+        log.error("Kafka %s: unreadable event skipped: %s", where, exc)
 
     def commit(self) -> bool:
         """Commit what was returned so far; False when a rebalance took the partitions (they will be redelivered)."""

@@ -48,8 +48,7 @@ def test_round_trip_keeps_each_sites_order_on_one_partition(kafka_broker, kafka_
     got = []
     deadline = time.monotonic() + 60
     while len(got) < len(evs) and time.monotonic() < deadline:
-        for r in source._poll(0.5):
-            e = from_json(r.value)
+        for r, e in source.next_records(0.5):
             got.append(e)
             partitions.setdefault((e.site, e.kind), set()).add(r.partition)
             if e.kind == "page":
