@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 
+from pucha.errors import ServiceUnavailable
 from pucha.settings import Settings
 from pucha.store.base import SweepInfo
 from pucha.sweep import SweepOptions, SweepSummary, new_sweep_id, select_sites
@@ -23,18 +24,13 @@ DEFAULT_LOCAL_ROLES = ("crawl", "score", "ingest")
 
 
 def local_commands(n: int | None) -> list[list[str]]:
-    """None: one worker per role; N: N workers of every role (`--role all`); 0: none."""
+    """None: one worker per role; N: N crawl workers and N scorers, one ingest (it is batched); 0: none."""
     base = [sys.executable, "-m", "pucha", "worker", "--role"]
     if n is None:
         return [base + [r] for r in DEFAULT_LOCAL_ROLES]
-    return [base + ["all"] for _ in range(n)]
-
-
-def scored_sites(store, sweep: str) -> int:
-    if hasattr(store, "scored_sites"):
-        return len(store.scored_sites(sweep))
-    rows = store._execute("SELECT uniqExact(site) FROM scorecards WHERE sweep = %(s)s", {"s": sweep})
-    return int(rows[0][0]) if rows else 0
+    if n <= 0:
+        return []
+    return [base + ["crawl"] for _ in range(n)] + [base + ["score"] for _ in range(n)] + [base + ["ingest"]]
 
 
 def run_distributed_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
@@ -65,8 +61,20 @@ def run_distributed_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
     extra = (("scored", "评分 scored"), ("queued", "队列 queue depth"), ("behind", "积压 events behind"))
     try:
         with SweepProgress({**totals, "scored": len(sites)}, enabled=opts.progress, extra=extra) as bar:
+            down: str | None = None
             while True:
-                counts = _progress(client, keys, ledger, queues, store, sweep)
+                try:
+                    counts = _progress(client, keys, ledger, queues, store, sweep)
+                except ServiceUnavailable as exc:
+                    # A service lost mid-sweep: the workers wait for it, and so does the sweep.
+                    if str(exc) != down:
+                        print(f"pucha sweep: {exc}; waiting for it", file=sys.stderr, flush=True)
+                        down = str(exc)
+                    if workers and all(w.poll() is not None for w in workers):
+                        raise
+                    time.sleep(1.0)
+                    continue
+                down = None
                 bar.update(counts, totals={"queued": max(counts["queued"], 1), "behind": max(counts["behind"], 1)})
                 if counts["scored"] >= len(sites):
                     break
@@ -93,7 +101,7 @@ def _progress(client, keys, ledger, queues, store, sweep: str) -> dict[str, int]
     stored = store.count_events(sweep)
     return {"sites_done": ledger.done_count(), "pages": stats.get("pages", 0), "checks": stats.get("checks", 0),
             "probes": stats.get("probes", 0), "queued": queues.pending()["queued"],
-            "behind": max(0, stats.get("events", 0) - stored), "scored": scored_sites(store, sweep)}
+            "behind": max(0, stats.get("events", 0) - stored), "scored": len(store.scored_sites(sweep))}
 
 
 def summarise(store, sweep: str, opts: SweepOptions, n_sites: int, stats: dict, seconds: float) -> SweepSummary:

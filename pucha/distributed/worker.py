@@ -5,7 +5,7 @@
   per process), then waits for the next one.  A lost service ends the child;
   the worker says so in one line and starts another when the service is back.
 - score: the stream scorer (scorers.stream.run_scorer).
-- ingest: Kafka to the store (pucha.distributed.ingest.run_ingest).
+- ingest: Kafka to the store (ingest.kafka_to_store.run_ingest).
 - all: one child process per role.
 
 SIGTERM or SIGINT stops the worker cleanly: children get SIGTERM (a crawl
@@ -17,6 +17,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from pucha.errors import ServiceUnavailable
@@ -28,12 +29,14 @@ ROLES = ("crawl", "score", "ingest")
 class _Stop:
     def __init__(self) -> None:
         self.requested = False
+        self.event = threading.Event()  # the same request, for run_scorer and run_ingest
         self.children: list[subprocess.Popen] = []
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self._handle)
 
     def _handle(self, signum, frame) -> None:
         self.requested = True
+        self.event.set()
         for child in self.children:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
@@ -77,10 +80,14 @@ def run_worker(settings: Settings, role: str = "all") -> int:
     if role == "score":
         from scorers.stream import run_scorer
 
-        return run_scorer(settings) or 0
-    from .ingest import run_ingest
+        stats = run_scorer(settings, stop.event)
+        _say(f"scorer stopped: {stats.events} events, {stats.scored} sites scored ({stats.from_store} from the store)")
+        return 0
+    from ingest.kafka_to_store import run_ingest
 
-    return run_ingest(settings) or 0
+    stats = run_ingest(settings, stop.event)
+    _say(f"ingest stopped: {stats.rows} events stored in {stats.batches} batches")
+    return 0
 
 
 def _run_children(stop: _Stop, commands: list[list[str]]) -> int:

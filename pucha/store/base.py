@@ -27,6 +27,9 @@ class ResultStore(Protocol):
     def write_scorecards(self, sweep: str, cards: Sequence[dict]) -> None:
         """Automatic scorecards (decisions not applied), replacing those of the same sweep/site/as_of."""
 
+    def scored_sites(self, sweep: str) -> set[str]:
+        """Sites of this sweep that have a scorecard."""
+
     def scorecards(self, as_of: str, region: str | None = None) -> list[dict]:
         """The newest sweep's card per site for that as_of."""
 

@@ -195,6 +195,11 @@ class ClickHouseStore:
             self._insert("scorecards", "sweep, site, as_of, rulebook, region, verdict, total_tenths, veto_rules, "
                          "body, computed, version", rows)
 
+    def scored_sites(self, sweep: str) -> set[str]:
+        """Sites of this sweep that have a scorecard (a distributed sweep is done when all have one)."""
+        return {r[0] for r in self._execute("SELECT DISTINCT site FROM scorecards WHERE sweep = %(sweep)s",
+                                            {"sweep": sweep})}
+
     def _newest_cards_sql(self, region: str | None) -> str:
         """Per site, the card of the newest sweep (by start time) for the as_of: one JOIN, no CTE.
 

@@ -101,6 +101,10 @@ class EmbeddedStore:
         with self._conn() as conn:
             conn.executemany("INSERT OR REPLACE INTO scorecards VALUES (?,?,?,?,?,?,?,?,?)", rows)
 
+    def scored_sites(self, sweep: str) -> set[str]:
+        """Sites of this sweep that have a scorecard (a distributed sweep is done when all have one)."""
+        return {r[0] for r in self._conn().execute("SELECT DISTINCT site FROM scorecards WHERE sweep = ?", (sweep,))}
+
     def scorecards(self, as_of: str, region: str | None = None) -> list[dict]:
         # The newest sweep per site: sweeps sort by their start time.
         sql = ("SELECT s.body FROM scorecards s JOIN sweeps w ON w.sweep = s.sweep "
