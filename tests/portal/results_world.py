@@ -43,7 +43,7 @@ def add_owned_site(db_url: str, owner_unit: int, name: str, home: str, region: s
 
 
 def card(home: str, name: str, region: str, sweep: str, *, veto: bool = False, tenths: int = 13,
-         candidate: bool = True, as_of: str = AS_OF) -> dict:
+         candidate: bool = True, as_of: str = AS_OF, site_code: str | None = None) -> dict:
     vetoes = []
     if veto:
         vetoes.append({"rule": "veto.stale_columns", "veto": True, "tenths": 0, "evidence": [
@@ -56,7 +56,7 @@ def card(home: str, name: str, region: str, sweep: str, *, veto: bool = False, t
     needs = [{"id": SERIOUS, "rule": "veto.serious_error", "what": "misspelt_name", "url": f"{home}news/1.html",
               "term": "国务院办工厅", "suggestion": "国务院办公厅"}] if candidate else []
     total = sum(d["tenths"] for d in deductions)
-    return {"home_url": home, "name": name, "region": region, "site_code": None, "site_type": "部门网站",
+    return {"home_url": home, "name": name, "region": region, "site_code": site_code, "site_type": "部门网站",
             "rulebook": "2015", "as_of": as_of, "sweep": sweep, "verdict": "fail" if veto or total > 400 else "pass",
             "total_tenths": total, "fail_above_tenths": 400, "vetoes": vetoes, "deductions": deductions,
             "needs_review": needs}
