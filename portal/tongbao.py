@@ -114,7 +114,8 @@ def build(session: Session, store, account: Account, campaign: Campaign, db_url:
             p = problems.setdefault(rule, Problem(rule, book.titles.get(rule, rule), kind))
             p.sites += 1
             if len(p.examples) < EXAMPLES:
-                url = next((e.get("url") for e in evidence if e.get("url")), card["home_url"])
+                url = next((e.get("url") or (e.get("urls") or [None])[0] for e in evidence
+                            if e.get("url") or e.get("urls")), card["home_url"])
                 p.examples.append({"name": card["name"], "home_url": card["home_url"], "url": url,
                                    "region": site_region.get(site.id, UNOWNED)})
     units = session.scalars(select(Unit).where(Unit.path.startswith(scope.path)).order_by(Unit.path)).all()
