@@ -38,6 +38,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUCHA_KAFKA_PARTITIONS", 12, "partitions of each event topic pucha creates (the most consumers of a group that get work)", int),
     Setting("PUCHA_KAFKA_SESSION_TIMEOUT", 10.0, "seconds before a silent consumer leaves its group and its partitions move on", float),
     Setting("PUCHA_FRONTIER_LEASE", 30.0, "seconds a crawl worker holds a request without renewing before it goes back to the shared queue", float),
+    Setting("PUCHA_MONITOR_SHARDS", 16, "with PUCHA_REDIS_URL: the parts the monitored sites are split into, each probed by one monitor process at a time", int),
+    Setting("PUCHA_MONITOR_LEASE", 30.0, "seconds a monitor process holds a shard without renewing before another takes it over from its checkpoint", float),
     Setting("PUCHA_CLICKHOUSE_URL", None, "event and scorecard store, clickhouse://host:port/db; unset: embedded store in PUCHA_HOME"),
     Setting("PUCHA_RULEBOOK", "2015", "rulebook the scorers apply (scorers/rulebooks/<name>.toml)"),
     Setting("PUCHA_PROBE_ROUNDS", 20, "homepage probes per sweep (附件2: 20 a day or more)", int),

@@ -24,6 +24,7 @@ from .daily import MONITORED_STATUSES, DayCloser
 from .lies import DATE_TOLERANCE_DAYS
 from .monitor_db import monitor_engine
 from .scheduler import Monitor, MonitorStats
+from .shards import ShardedMonitor, ShardedStats, ShardLeases, checkpoint_name, key_prefix, new_owner, shard_of
 from .watch import FailureWindow, seed_from_daily
 
 REGISTRY_REFRESH = 3600.0  # seconds between re-reads of the registry
@@ -54,7 +55,7 @@ def build_monitor(settings: Settings, store, clock: Clock, probes_per_day: int =
     return monitor
 
 
-async def _serve(settings: Settings, monitor: Monitor) -> MonitorStats:
+async def _serve(settings: Settings, monitor: "Monitor | ShardedMonitor") -> "MonitorStats | ShardedStats":
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, monitor.stop)
@@ -62,8 +63,7 @@ async def _serve(settings: Settings, monitor: Monitor) -> MonitorStats:
     async def refresh() -> None:
         while True:
             await asyncio.sleep(REGISTRY_REFRESH)
-            sites = await asyncio.to_thread(load_sites, settings.database_url)
-            monitor.set_sites([s for s in sites if s.status in MONITORED_STATUSES])
+            monitor.set_sites(await asyncio.to_thread(monitored_sites, settings))
 
     refresher = asyncio.create_task(refresh())
     try:
@@ -72,22 +72,60 @@ async def _serve(settings: Settings, monitor: Monitor) -> MonitorStats:
         refresher.cancel()
 
 
+def sharded_monitor(settings: Settings, store, clock: Clock, probes_per_day: int = 20,
+                    tolerance_days: int = DATE_TOLERANCE_DAYS, concurrency: int = 512,
+                    owner: str | None = None) -> ShardedMonitor:
+    """This process's part of the monitoring shared through Redis (PUCHA_REDIS_URL; shards.py)."""
+    import redis
+
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=10)
+    leases = ShardLeases(client, key_prefix(settings), owner or new_owner(), settings.monitor_lease)
+
+    def make(k: int, n: int) -> Monitor:
+        def keep(home: str) -> bool:
+            return shard_of(home, n) == k
+
+        return build_monitor(settings, store, clock, probes_per_day, tolerance_days, concurrency,
+                             checkpoint_name=checkpoint_name(k, n), keep=keep)
+
+    return ShardedMonitor(leases, settings.monitor_shards, make, settings.monitor_lease, clock)
+
+
 def run_monitor(settings: Settings, probes_per_day: int = 20) -> int:
-    """Run the monitor until interrupted; 0 on a clean stop, 2 on bad arguments or an empty registry."""
+    """Run the monitor until interrupted; 0 on a clean stop, 2 on bad arguments or an empty registry.
+
+    Embedded, one Monitor probes every site; with PUCHA_REDIS_URL this process takes its share of
+    the shards the other monitor processes of this registry leave (shards.py).
+    """
     if probes_per_day < 20:
         print(f"pucha monitor: --probes-per-day 为 {probes_per_day}，附件2 要求每天至少 20 次", file=sys.stderr)
+        return 2
+    if settings.monitor_shards < 1 or settings.monitor_lease <= 0:
+        print(f"pucha monitor: PUCHA_MONITOR_SHARDS 须为正整数（{settings.monitor_shards}），"
+              f"PUCHA_MONITOR_LEASE 须大于 0（{settings.monitor_lease}）", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     store = open_store(settings)
     retried = alerts.deliver(monitor_engine(settings.database_url), settings)  # owed by an earlier run
     if retried:
         print(f"pucha monitor: 重发上次未发出的提醒 {len(retried)} 条", file=sys.stderr)
-    monitor = build_monitor(settings, store, SystemClock(), probes_per_day)
-    if not monitor.sites:
+    sites = monitored_sites(settings)
+    if not sites:
         print("pucha monitor: 登记库中没有网站：先运行 pucha registry import", file=sys.stderr)
         return 2
-    print(f"pucha monitor: {len(monitor.sites)} 个网站，每天探测 {probes_per_day} 次，"
-          f"超时 {settings.probe_timeout:g} 秒；Ctrl-C 停止", file=sys.stderr)
+    monitor: Monitor | ShardedMonitor
+    if settings.redis_url:
+        try:
+            monitor = sharded_monitor(settings, store, SystemClock(), probes_per_day)
+        except Exception as exc:  # redis.ConnectionError and friends: say which setting is wrong
+            print(f"pucha monitor: PUCHA_REDIS_URL={settings.redis_url} 无法连接：{exc}", file=sys.stderr)
+            return 2
+        how = f"与其他监测进程分担 {monitor.shards} 个分片（租约 {settings.monitor_lease:g} 秒）"
+    else:
+        monitor = build_monitor(settings, store, SystemClock(), probes_per_day, sites=sites)
+        how = "单机运行"
+    print(f"pucha monitor: {len(sites)} 个网站，每天探测 {probes_per_day} 次，"
+          f"超时 {settings.probe_timeout:g} 秒，{how}；Ctrl-C 停止", file=sys.stderr)
     stats = asyncio.run(_serve(settings, monitor))
     print(f"pucha monitor: 已停止；探测 {stats.probes} 次（失败 {stats.failed}），快照 {stats.snapshots}，"
           f"错过 {stats.missed}，关闭 {stats.days_closed} 天", file=sys.stderr)
