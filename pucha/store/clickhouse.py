@@ -21,6 +21,7 @@ recorded in ``schema_version``).
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from typing import Any, Iterator, Sequence
@@ -54,6 +55,9 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 INSERT_BATCH = 100_000  # rows per INSERT: large blocks are what ClickHouse ingests fast
+
+# The driver logs each failed connect with its traceback; ServiceUnavailable says it in one line instead.
+logging.getLogger("clickhouse_driver.connection").setLevel(logging.ERROR)
 
 # Errors that mean "the server is not there", as opposed to a bad query.
 _DOWN = (ch_errors.NetworkError, ch_errors.SocketTimeoutError, ConnectionError, EOFError, OSError)
