@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -12,14 +14,39 @@ from sweepkit import AS_OF, SITES, SWEEP_ARGS, base_env, pucha
 def fleet(tmp_path_factory):
     from pucha.fleet import FleetProcess
 
+    # The hang lasts a little past the sweeps' 2 s timeouts (sweepkit.SWEEP_ARGS, PUCHA_PAGE_TIMEOUT).
     with FleetProcess(tmp_path_factory.mktemp("dfleet"), sites=SITES, seed=11, as_of=AS_OF, rounds=3,
-                      hang=1.0) as f:
+                      hang=2.5) as f:
         yield f
 
 
+PG_ADMIN = os.environ.get("PUCHA_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
 @pytest.fixture(scope="session")
-def registry_home(tmp_path_factory, fleet) -> Path:
+def registry_pg_url():
+    """A throwaway PostgreSQL database for the fleet's registry, shared by every worker; dropped afterwards."""
+    import psycopg
+
+    name = f"pucha_dist_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(PG_ADMIN, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL at {PG_ADMIN} is not reachable ({exc}); the distributed tests need it")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def registry_home(tmp_path_factory, fleet, registry_pg_url) -> Path:
+    """PUCHA_HOME of the embedded sweep, its registry in PostgreSQL (sweepkit.base_env reads database_url)."""
     home = tmp_path_factory.mktemp("dhome")
+    (home / "database_url").write_text(registry_pg_url)
     out = pucha(["registry", "import", str(fleet.registry_xlsx)], base_env(home))
     assert out.returncode == 0, out.stderr
     return home

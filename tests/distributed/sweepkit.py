@@ -15,10 +15,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def base_env(home: Path) -> dict[str, str]:
+    """The environment of pucha commands on the shared registry (PostgreSQL, see conftest.registry_home)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PUCHA_")}
+    url_file = home / "database_url"  # written by conftest.registry_home
+    database_url = url_file.read_text().strip() if url_file.exists() else f"sqlite:///{home / 'registry.sqlite3'}"
     env.update({"PUCHA_HOME": str(home), "PUCHA_DELAY_PER_HOST": "0.02", "PUCHA_CONCURRENCY_PER_HOST": "2",
-                "PUCHA_CONFIG": "", "PUCHA_RETRIES": "1", "PUCHA_DATABASE_URL": f"sqlite:///{home / 'registry.sqlite3'}",
-                "PYTHONPATH": str(ROOT)})
+                "PUCHA_CONFIG": "", "PUCHA_RETRIES": "1", "PUCHA_PAGE_TIMEOUT": "2", "PUCHA_DATABASE_URL": database_url,
+                "PUCHA_KAFKA_SESSION_TIMEOUT": "6", "PYTHONPATH": str(ROOT)})
     return env
 
 

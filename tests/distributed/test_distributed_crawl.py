@@ -66,7 +66,7 @@ def score(events: list, sweep: str, home, sites: list[str]) -> dict[str, dict]:
     store = EmbeddedStore(home / f"{sweep}.sqlite3")
     store.begin_sweep(SweepInfo(sweep, AS_OF, time.time(), sites=len(sites)))
     store.write_events(events)
-    records = {s.home_url: s for s in load_sites(f"sqlite:///{home / 'registry.sqlite3'}") if s.home_url in sites}
+    records = {s.home_url: s for s in load_sites(base_env(home)["PUCHA_DATABASE_URL"]) if s.home_url in sites}
     scorer = SiteScorer(store, sweep, records, date.fromisoformat(AS_OF))
     for site in sites:
         scorer.score_and_store(site)
