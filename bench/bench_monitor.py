@@ -14,7 +14,9 @@ a process of its own, so its CPU (getrusage) and peak RSS are its own:
 ``--snapshots steady`` (default) starts the monitor as it is after a day of
 running: every homepage was read once today, so a probe only reads a page
 that changed; ``first`` is the first day, when every probe is a site's first
-of the day and its page is read (the worst case).  Target (issue 7): the rate
+of the day and its page is due a read (the worst case): those reads are
+paced (pucha.monitor.snapshots.SnapshotKeeper, every site read within half
+a day), so the first day costs about what a steady day does.  Target (issue 7): the rate
 held with at most 10% of one core and 500 MB.
 """
 from __future__ import annotations
@@ -153,7 +155,7 @@ async def monitor(port: int, sites: int, seconds: float, snapshots: str) -> dict
     stored = sum(1 for _ in store.events(next(iter({s.sweep for s in store.sweeps()}))))
     return {"phase": "monitor", "probes": probes, "failed": mon.stats.failed, "elapsed": elapsed,
             "cpu": cpu1 - cpu0, "rss_mb": rss, "max_lag_s": lag, "snapshots": mon.stats.snapshots,
-            "stored_events": stored}
+            "stored_events": stored, "deferred": mon.keeper.deferred}
 
 
 def phase(args) -> None:
@@ -200,7 +202,8 @@ def main() -> None:
         rate = r["probes"] / r["elapsed"]
         print(f"{name:9s} {rate:6.1f} probes/s  CPU {r['cpu']:6.2f} s = {100 * r['cpu'] / r['elapsed']:5.1f}% of a core"
               f"  peak RSS {r['rss_mb']:6.0f} MB" + (f"  max lag {r['max_lag_s']:.2f} s  snapshots {r['snapshots']}"
-                                                    f"  stored {r['stored_events']}" if name == "monitor" else ""))
+                                                    f"  stored {r['stored_events']}  reads deferred {r['deferred']}"
+                                                    if name == "monitor" else ""))
     b, m = results["baseline"], results["monitor"]
     print(f"ratios monitor/baseline: CPU per probe {(m['cpu'] / m['probes']) / (b['cpu'] / b['probes']):.2f}, "
           f"peak RSS {m['rss_mb'] / b['rss_mb']:.2f}")

@@ -65,7 +65,8 @@ class Monitor:
         self.crossings: list[Crossing] = []  # veto.unreachable made certain since the last flush
         self._side: set[asyncio.Task] = set()  # alerts being recorded and mailed off the loop
         self.stats = MonitorStats()
-        self.keeper = SnapshotKeeper()
+        # Every site's day read within half a day (snapshots.py), however many sites start at once.
+        self.keeper = SnapshotKeeper(reads_per_second=max(1.0, 2.0 * len(self.sites) / DAY))
         self.heap: list[Slot] = []
         self.in_flight: dict[tuple[str, str], float] = {}
         self.completed: dict[tuple[str, str], float] = {}  # since the last save
@@ -86,6 +87,7 @@ class Monitor:
         """A new registry: new sites join from now, removed ones are dropped at their next slot."""
         old = set(self.sites)
         self.sites = {s.home_url: s for s in sites}
+        self.keeper.rate = max(1.0, 2.0 * len(self.sites) / DAY)
         for home in self.sites.keys() - old:
             self._push(first_slot_from(home, self.clock.now(), self.per_day))
 
@@ -189,7 +191,7 @@ class Monitor:
                 self.stats.failed += 1
             elif res.body:
                 try:
-                    snap = self.keeper.take(sweep, slot, res)
+                    snap = self.keeper.take(sweep, slot, res, at)
                 except Exception:  # a page pucha cannot read must not stop the monitor
                     log.exception("snapshot of %s failed", slot.site)
                     snap = None
