@@ -135,6 +135,52 @@ def _tuples(v: Any) -> Any:
 Event._from_plain = classmethod(_from_plain)  # type: ignore[attr-defined]
 
 
+# Per class: the keys a current event's dict may hold, and its tuple fields (with the class of their
+# elements when they are value objects).  One call per event instead of a loop over its fields made the
+# stream scorer's decoding about three times faster (bench/bench_stream_scorer.py).
+_PLANS: dict[type, tuple[frozenset[str], tuple[tuple[str, Any], ...]]] = {}
+
+
+def _plan(cls: type[Event]) -> tuple[frozenset[str], tuple[tuple[str, Any], ...]]:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        nested = getattr(cls, "_nested", {})
+        tuples = tuple((f.name, nested.get(f.name)) for f in dataclasses.fields(cls)
+                       if f.name in nested or str(f.type).startswith("tuple"))
+        plan = _PLANS[cls] = (frozenset(_field_names(cls)) | {"kind", "v"}, tuples)
+    return plan
+
+
+def from_dicts(dicts: Iterable[dict[str, Any]]) -> list[Event]:
+    """``[from_dict(d) for d in dicts]``, faster: a dict holding exactly a current event's fields becomes
+    its event in one call; anything else (older or newer, unknown keys, a list where the schema has
+    none, bad fields) goes through from_dict, which decides and raises as it always has."""
+    out = []
+    for d in dicts:
+        cls = KINDS.get(d.get("kind"))  # type: ignore[arg-type]
+        if cls is None or d.get("v", SCHEMA_VERSION) != SCHEMA_VERSION:
+            out.append(from_dict(d))
+            continue
+        allowed, tuples = _plan(cls)
+        if not d.keys() <= allowed:
+            out.append(from_dict(d))
+            continue
+        kw = d.copy()
+        del kw["kind"]
+        kw.pop("v", None)
+        try:
+            for name, item_cls in tuples:
+                v = kw.get(name)
+                if type(v) is list:
+                    kw[name] = _tuples(v) if item_cls is None else tuple(item_cls(**x) for x in v)
+            if list in map(type, kw.values()):
+                raise TypeError  # a list outside the tuple fields: from_dict's rule applies
+            out.append(cls(**kw))
+        except TypeError:
+            out.append(from_dict(d))
+    return out
+
+
 # --- value objects carried inside events -------------------------------------------------
 
 
@@ -372,6 +418,6 @@ def dedupe(events: Iterable[Event]) -> dict[str, Event]:
 __all__ = [
     "SCHEMA_VERSION", "KINDS", "Event", "Item", "Letter", "Probe", "Page", "Links", "LinkCheck",
     "ListItems", "InteractionRows", "GuideElements", "AttachmentCheck", "SystemCheck",
-    "TextFinding", "SiteDone", "SchemaError", "from_dict", "from_json", "canonical_choice",
+    "TextFinding", "SiteDone", "SchemaError", "from_dict", "from_dicts", "from_json", "canonical_choice",
     "dedupe",
 ]

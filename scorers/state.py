@@ -21,10 +21,12 @@ class SiteState:
         self.sweep = sweep
         self.by_kind: dict[str, dict[str, Event]] = defaultdict(dict)
 
-    def apply(self, event: Event) -> bool:
-        """Add one event; True when the state changed."""
+    def apply(self, event: Event, eid: str | None = None) -> bool:
+        """Add one event; True when the state changed.  ``eid`` is its event_id when the caller already
+        has it (a Kafka message's headers carry them), which spares hashing it again."""
         bucket = self.by_kind[event.kind]
-        eid = event.event_id
+        if eid is None:
+            eid = event.event_id
         prev = bucket.get(eid)
         if prev is None:
             bucket[eid] = event

@@ -27,6 +27,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Sequence
 
 from pucha.errors import ServiceUnavailable
 from pucha.events import Event, SiteDone
@@ -109,6 +110,34 @@ class StreamScorer:
         p.touched = time.monotonic()
         self.stats.events += 1
 
+    def apply_message(self, events: Sequence[Event], tp=None, offset: int | None = None,
+                      ids: Sequence[str] | None = None) -> None:
+        """The events of one Kafka message, which are one site's of one sweep: ``apply`` with one lookup
+        for all of them (a message from elsewhere that mixes sites is applied event by event).  ``ids``
+        are their event ids from the message's headers, which pucha's own sink computed."""
+        if not events:
+            return
+        sweep, site = events[0].sweep, events[0].site
+        if any(e.site != site or e.sweep != sweep for e in events):
+            for e in events:
+                self.apply(e, tp, offset)
+            return
+        key = (sweep, site)
+        p = self.pending.get(key)
+        if p is None:
+            p = self.pending[key] = Pending(SiteState(site, sweep), straggler=key in self.scored)
+        if tp is not None and offset is not None and tp not in p.first:
+            p.first[tp] = offset
+        state = p.state
+        if ids is None or len(ids) != len(events):
+            ids = [None] * len(events)
+        for e, eid in zip(events, ids):
+            if isinstance(e, SiteDone):
+                p.done = e if p.done is None else max(p.done, e, key=lambda d: d.at)
+            state.apply(e, eid)
+        p.touched = time.monotonic()
+        self.stats.events += len(events)
+
     def ready(self) -> list[Key]:
         """Sites whose SiteDone and every counted event are in memory."""
         return [k for k, p in self.pending.items() if p.done is not None and not p.straggler and complete(p.state, p.done)]
@@ -188,8 +217,8 @@ def run_scorer(settings: Settings, stop_event: threading.Event | None = None, *,
     delay = 0.5
     try:
         while not stop.is_set():
-            for record, event in source.next_records(0.2):
-                scorer.apply(event, (record.topic, record.partition), record.offset)
+            for m in source.next_messages(0.2):
+                scorer.apply_message(m.events, (m.record.topic, m.record.partition), m.record.offset, m.ids)
             try:
                 scorer.step()
             except ServiceUnavailable as exc:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka import errors as kafka_errors
@@ -36,7 +36,7 @@ from kafka.admin import NewTopic
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from pucha.errors import ServiceUnavailable
-from pucha.events import KINDS, Event, from_dict, from_json
+from pucha.events import KINDS, Event, from_dicts, from_json
 from pucha.settings import Settings
 
 from . import packing
@@ -172,6 +172,12 @@ class KafkaSink:
             self.producer.close()
 
 
+class Message(NamedTuple):
+    record: Any  # kafka-python's ConsumerRecord: topic, partition, offset, key, headers
+    events: list[Event]
+    ids: list[str] | None  # their event ids, from the headers; None when the headers do not give them
+
+
 class _Gathering:
     __slots__ = ("texts", "ids", "size")
 
@@ -240,26 +246,35 @@ class KafkaSource:
     def next_records(self, timeout: float) -> list[tuple]:
         """(record, event) pairs, for a consumer that tracks offsets itself (commit_at); the events of one
         message share its record."""
-        out: list[tuple] = []
+        return [(m.record, e) for m in self.next_messages(timeout) for e in m.events]
+
+    def next_messages(self, timeout: float) -> list[Message]:
+        """One Message per Kafka message: the events of one site, sweep and kind, in the order produced,
+        with their ids from the headers when every event of the message was readable."""
+        out: list[Message] = []
         for r in self._poll(timeout):
             h = packing.header_map(r.headers)
             dicts = packing.decode_dicts(r.value, h)
             if dicts is not None:
                 try:
-                    out.extend([(r, from_dict(d)) for d in dicts])
-                    continue
+                    events = from_dicts(dicts)
                 except ValueError:
                     pass  # one of them is bad: read them one by one below to skip only that one
+                else:
+                    out.append(Message(r, events, packing.ids(h, len(events))))
+                    continue
             try:
                 texts = packing.lines(r.value, h)
             except ValueError as exc:
                 self._bad(r, exc)
                 continue
+            events = []
             for i, text in enumerate(texts):
                 try:
-                    out.append((r, from_json(text)))
+                    events.append(from_json(text))
                 except ValueError as exc:  # SchemaError or bad JSON: skip it, say where it was
                     self._bad(r, exc, i)
+            out.append(Message(r, events, None))
         return out
 
     def next_rows(self, timeout: float) -> list[tuple[str, str, str, str, str]]:

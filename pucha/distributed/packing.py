@@ -65,6 +65,15 @@ def rows(site: bytes, value: bytes, h: dict[str, bytes]) -> list[tuple[str, str,
     return [(sweep, key, kind, ids[i * ID_LEN:(i + 1) * ID_LEN], body) for i, body in enumerate(bodies)]
 
 
+def ids(h: dict[str, bytes], n: int) -> list[str] | None:
+    """The event ids of a message of ``n`` events, from its headers (None when they do not say)."""
+    raw = h.get("ids")
+    if raw is None or len(raw) != ID_LEN * n:
+        return None
+    text = raw.decode()
+    return [text[i:i + ID_LEN] for i in range(0, len(text), ID_LEN)]
+
+
 def has_row_headers(h: dict[str, bytes]) -> bool:
     return "sweep" in h and "kind" in h and ("ids" in h if "n" in h else "id" in h)
 
