@@ -1,0 +1,47 @@
+"""The benchmarks run and report what they claim, at a size a test can afford (no timing asserted)."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def run(script: str, *args: str, timeout: float = 600) -> str:
+    proc = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True,
+                          timeout=timeout)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def test_bench_scorer_scores_every_site_and_reports_both_rates():
+    out = run("bench_scorer.py", "--sites", "12", "--events-per-site", "200")
+    m = re.search(r"12 sites, (\d+) events .*cards: (.*)", out)
+    assert m, out
+    assert 12 * 150 < int(m.group(1)) <= 12 * 220
+    cards = dict(re.findall(r"(fail|pass) (\d+)", m.group(2)))
+    assert sum(int(v) for v in cards.values()) == 12
+    assert cards.get("pass") and cards.get("fail"), f"a realistic mix has both verdicts: {m.group(2)}"
+    assert re.search(r"baseline from_json only: +\d+ events/s", out)
+    assert re.search(r"ratio scoring/decoding: \d+\.\d\d", out)
+
+
+def test_bench_scorer_rejects_a_bad_size():
+    proc = subprocess.run([sys.executable, str(BENCH / "bench_scorer.py"), "--sites", "0"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0 and "--sites" in proc.stderr
+
+
+@pytest.mark.slow
+def test_bench_crawl_counts_the_sweeps_pages_and_the_fleets_cpu():
+    out = run("bench_crawl.py", "--sites", "6", "--pages-per-site", "10", "--skip-scrapy-bench")
+    m = re.search(r"pucha sweep .*: (\d+) pages \((\d+) served by the fleet\).* = ([\d.]+) pages/s", out)
+    assert m, out
+    pages, served = int(m.group(1)), int(m.group(2))
+    assert 0 < pages <= served + 50  # probes' and checks' own requests are not pages
+    assert re.search(r"peak RSS \d+ MB", out) and re.search(r"fleet process .*CPU [\d.]+ s", out)
+    assert "PUCHA_DELAY_PER_HOST=0" in out
