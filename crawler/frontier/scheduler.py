@@ -33,6 +33,8 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy_redis.scheduler import Scheduler
 
+from pucha.events import Event
+
 from . import journal
 from .codec import encode, decode
 from .dupefilter import SweepDupeFilter
@@ -186,6 +188,12 @@ class FrontierScheduler(Scheduler):
                             return
                     if isinstance(item, Request):
                         item.meta["_pctx"] = run.step()
+                    elif isinstance(item, Event):
+                        # Into the sink now, not through the item pipeline: Scrapy runs the pipeline after
+                        # the callback has moved on, so the request could be acknowledged (and its worker
+                        # killed) with an event counted in the ledger yet never sent.
+                        sched.spider.emit(item)
+                        continue
                     yield item
             finally:
                 sched.finished.append(lid)

@@ -57,9 +57,11 @@ class DistributedCensusSpider(CensusSpider):
             self.scheduler.queues.client.delete(seeding.jkey)
 
     def _idle(self) -> None:
-        if self.ledger.done_count() >= len(self.runs):
-            return  # every site of the sweep is done: this worker may close
         pending = self.scheduler.queues.pending()
+        if self.ledger.done_count() >= len(self.runs) and not any(pending.values()):
+            # Every site is done and no request is left anywhere: this worker may close.  A request still
+            # leased or queued (a dead worker's, its lease lapsed) is run first: its events may be owed.
+            return
         if any(pending.values()) or self.ledger.unseeded(list(self.runs)):
             self._quiet_since = None
             raise DontCloseSpider
