@@ -30,9 +30,21 @@ _FOLD[0x3000] = 0x20
 _FOLD[0xA0] = 0x20
 
 
+_last_fold: tuple[str, str] = ("", "")
+
+
 def fold(text: str) -> str:
     """Full-width digits, letters and punctuation to ASCII, same length."""
-    return text.translate(_FOLD)
+    # The lists and the publication date both fold the page's whole text (dom.walk's joined
+    # string, one object per page); translating CJK text by a dict costs about 1 ms per 50 KB.
+    global _last_fold
+    last = _last_fold
+    if last[0] is text:
+        return last[1]
+    folded = text.translate(_FOLD)
+    if len(text) > 4096:
+        _last_fold = (text, folded)
+    return folded
 
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4,

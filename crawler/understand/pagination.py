@@ -98,11 +98,13 @@ def next_pages(doc: HtmlElement, page_url: str, html_text: str) -> list[str]:
 
 
 def _trs_script_pages(html_text: str, page_url: str) -> list[str]:
-    m = _CREATE_PAGE_RE.search(html_text)
+    # The substring tests first: a regex opening with \b has no literal prefix to skip by, and
+    # scanning a 100 KB page for "var countPage" took 20 ms, a fifth of understand() (bench_understand).
+    m = _CREATE_PAGE_RE.search(html_text) if "createPageHTML" in html_text else None
     if m:
         count, name, ext = int(m.group(1)), m.group(3) or "index", m.group(4) or "html"
     else:
-        m = _COUNT_PAGE_RE.search(html_text)
+        m = _COUNT_PAGE_RE.search(html_text) if "countPage" in html_text else None
         if not m:
             return []
         count, name, ext = int(m.group(1)), "index", "html"
