@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS scorecards (
   region TEXT NOT NULL, verdict TEXT NOT NULL, total_tenths INTEGER NOT NULL, body TEXT NOT NULL,
   computed REAL NOT NULL, PRIMARY KEY (sweep, site, as_of, rulebook));
 CREATE INDEX IF NOT EXISTS scorecards_asof ON scorecards (as_of, region);
+-- The newest-sweep subquery of scorecards() looks a site up by (site, as_of): without this it scans every card.
+CREATE INDEX IF NOT EXISTS scorecards_site ON scorecards (site, as_of);
 """
 
 
