@@ -21,8 +21,8 @@ from pucha import settings as settings_mod
 # Probe timing for a demo that ends in a minute or two; a real sweep keeps 附件2's 15 s.
 DEMO_ROUNDS = 20
 DEMO_INTERVAL = 0.5
-DEMO_TIMEOUT = 2.0
-DEMO_HANG = 4.0
+DEMO_TIMEOUT = 3.0
+DEMO_HANG = 6.0
 DEMO_SEED = 2015
 
 

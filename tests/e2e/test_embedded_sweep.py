@@ -24,7 +24,7 @@ from pucha.fleet.runner import FleetProcess
 pytestmark = pytest.mark.slow
 
 AS_OF = date(2027, 1, 3)  # early January: year-less dates resolve across New Year
-ROUNDS, INTERVAL, TIMEOUT = 20, 0.2, 1.5
+ROUNDS, INTERVAL, TIMEOUT = 20, 0.2, 4.0  # generous: CI machines are busy, and a late loopback answer is no broken link
 SWEEP_ARGS = ["--as-of", AS_OF.isoformat(), "--probe-rounds", str(ROUNDS), "--probe-interval", str(INTERVAL),
               "--probe-timeout", str(TIMEOUT), "--link-timeout", str(TIMEOUT), "-q"]
 
@@ -32,7 +32,7 @@ SWEEP_ARGS = ["--as-of", AS_OF.isoformat(), "--probe-rounds", str(ROUNDS), "--pr
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory):
     with FleetProcess(tmp_path_factory.mktemp("fleet"), sites=40, seed=7, as_of=AS_OF, rounds=ROUNDS,
-                      hang=TIMEOUT + 2, ip_prefix="127.41") as f:
+                      hang=TIMEOUT + 3, ip_prefix="127.41") as f:
         yield f
 
 
