@@ -42,6 +42,17 @@ class SweepSummary:
     seconds: float = 0.0
     vetoes: dict[str, int] = field(default_factory=dict)
 
+    def add_cards(self, cards) -> "SweepSummary":
+        """Count verdicts and vetoes of the sweep's scorecard records."""
+        for card in cards:
+            if card["verdict"] == "pass":
+                self.passed += 1
+            else:
+                self.failed += 1
+            for v in card["vetoes"]:
+                self.vetoes[v["rule"]] = self.vetoes.get(v["rule"], 0) + 1
+        return self
+
     def text(self) -> str:
         lines = [f"普查完成 sweep {self.sweep} (监测时间点 {self.as_of}): {self.sites} 个网站, "
                  f"合格 {self.passed}, 不合格 {self.failed}; 页面 {self.pages}, 链接检查 {self.checks}, "
@@ -120,14 +131,6 @@ def run_embedded_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
     for home in skip:  # finished before the interruption: rescore from the store, cheaply
         scorer.score_and_store(home)
     store.finish_sweep(sweep)
-    summary = SweepSummary(sweep, opts.as_of.isoformat(), len(sites), pages=counts.get("pages", 0),
-                           checks=counts.get("checks", 0), probes=counts.get("probes", 0),
-                           seconds=time.monotonic() - started)
-    for card in scorer.cards.values():
-        if card["verdict"] == "pass":
-            summary.passed += 1
-        else:
-            summary.failed += 1
-        for v in card["vetoes"]:
-            summary.vetoes[v["rule"]] = summary.vetoes.get(v["rule"], 0) + 1
-    return summary
+    return SweepSummary(sweep, opts.as_of.isoformat(), len(sites), pages=counts.get("pages", 0),
+                        checks=counts.get("checks", 0), probes=counts.get("probes", 0),
+                        seconds=time.monotonic() - started).add_cards(scorer.cards.values())
