@@ -298,6 +298,26 @@ class KafkaSource:
             rows.append((e.sweep, e.site, e.kind, e.event_id, e.to_json()))
         return rows
 
+    def next_columns(self, timeout: float, into: packing.EventColumns | None = None) -> packing.EventColumns:
+        """What ``next_rows`` gives, appended to ``into`` (or a new batch) as columns of UTF-8 bytes cut
+        from the messages: ingest's fast path, no str and no tuple per event."""
+        cols = into if into is not None else packing.EventColumns()
+        for r in self._poll(timeout):
+            h = packing.header_map(r.headers)
+            if r.key is not None and packing.has_row_headers(h):
+                try:
+                    cols.add_message(r.key, r.value, h)
+                except ValueError as exc:
+                    self._bad(r, exc)
+                continue
+            try:
+                e = from_json(r.value)
+            except ValueError as exc:
+                self._bad(r, exc)
+                continue
+            cols.add_row(e.sweep, e.site, e.kind, e.event_id, e.to_json())
+        return cols
+
     def _bad(self, r, exc: BaseException, index: int | None = None) -> None:
         self.bad_records += 1
         where = f"{r.topic}[{r.partition}]@{r.offset}" + (f" event {index}" if index is not None else "")

@@ -160,6 +160,14 @@ class ClickHouseStore:
         if rows:
             self._insert("events", "sweep, site, kind, event_id, body", rows)
 
+    def write_event_columns(self, columns: Sequence[Sequence[bytes]]) -> None:
+        """Events as five columns of UTF-8 bytes (sweep, site, kind, event_id, body): ingest's fastest path.
+        Bytes go to the server as they are (no encoding per value), in one INSERT of blocks of INSERT_BATCH
+        rows, so the server writes one block while the driver serialises the next."""
+        if columns and len(columns[4]):
+            self._execute("INSERT INTO events (sweep, site, kind, event_id, body) VALUES", list(columns),
+                          columnar=True, settings={"strings_as_bytes": True, "insert_block_size": INSERT_BATCH})
+
     def events(self, sweep: str, site: str | None = None) -> Iterator[Event]:
         if site is None:
             sql = ("SELECT min(body) FROM events WHERE sweep = %(sweep)s "
