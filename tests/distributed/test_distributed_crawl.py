@@ -7,6 +7,7 @@ full pipeline with stream scorers and ClickHouse is test_distributed_sweep.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -84,24 +85,25 @@ def run_distributed_crawl(redis_ns, kafka_broker, kafka_prefix, registry_home, e
     sweep = publish(url, sites, {"probe_rounds": 3, "probe_interval": 0.5, "probe_timeout": 2.0,
                                  "link_timeout": 2.0})
     workers = [crawl_worker(sweep, env), crawl_worker(sweep, env)]
-    if kill_after is not None:
-        time.sleep(kill_after)
-        victim = workers[0]
-        import os
-
-        os.killpg(victim.pid, signal.SIGKILL)
-        victim.wait()
-        workers.append(crawl_worker(sweep, env))  # another takes its place
-    codes = []
-    for w in workers[1 if kill_after is not None else 0:]:
-        try:
-            codes.append(w.wait(timeout=300))
-        except subprocess.TimeoutExpired:
-            for other in workers:
-                other.kill()
-            raise
-        w.log.seek(0)
-        assert codes[-1] == 0, w.log.read()[-3000:]
+    try:
+        if kill_after is not None:
+            time.sleep(kill_after)
+            victim = workers[0]
+            os.killpg(victim.pid, signal.SIGKILL)
+            victim.wait()
+            workers.append(crawl_worker(sweep, env))  # another takes its place
+        for w in workers[1 if kill_after is not None else 0:]:
+            code = w.wait(timeout=300)
+            w.log.seek(0)
+            assert code == 0, w.log.read()[-3000:]
+    finally:  # no worker outlives the test, also when it fails
+        for w in workers:
+            try:
+                os.killpg(w.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            w.wait()
+            w.log.close()
     events = read_events(kafka_broker.bootstrap, kafka_prefix, sweep, len(sites))
     return sweep, events
 
