@@ -105,13 +105,6 @@ def _progress(client, keys, ledger, queues, store, sweep: str) -> dict[str, int]
 
 
 def summarise(store, sweep: str, opts: SweepOptions, n_sites: int, stats: dict, seconds: float) -> SweepSummary:
-    summary = SweepSummary(sweep, opts.as_of.isoformat(), n_sites, pages=stats.get("pages", 0),
-                           checks=stats.get("checks", 0), probes=stats.get("probes", 0), seconds=seconds)
-    for card in store.scorecards(opts.as_of.isoformat()):
-        if card["verdict"] == "pass":
-            summary.passed += 1
-        else:
-            summary.failed += 1
-        for v in card["vetoes"]:
-            summary.vetoes[v["rule"]] = summary.vetoes.get(v["rule"], 0) + 1
-    return summary
+    return SweepSummary(sweep, opts.as_of.isoformat(), n_sites, pages=stats.get("pages", 0),
+                        checks=stats.get("checks", 0), probes=stats.get("probes", 0),
+                        seconds=seconds).add_cards(store.scorecards(opts.as_of.isoformat()))
