@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from pathlib import Path
 
 import pytest
+from servicekit.postgres import throwaway_database
 from sweepkit import AS_OF, SITES, SWEEP_ARGS, base_env, pucha
 
 
@@ -20,26 +20,13 @@ def fleet(tmp_path_factory):
         yield f
 
 
-PG_ADMIN = os.environ.get("PUCHA_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture(scope="session")
 def registry_pg_url():
     """A throwaway PostgreSQL database for the fleet's registry, shared by every worker; dropped afterwards."""
-    import psycopg
-
-    name = f"pucha_dist_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True)
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL at {PG_ADMIN} is not reachable ({exc}); the distributed tests need it")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_database("pucha_dist") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,7 @@
 on SQLite and PostgreSQL, and the revision goes down and up again cleanly."""
 from __future__ import annotations
 
-import os
-import uuid
 
-import psycopg
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -14,9 +11,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from pucha.db import Base, alembic_config, dispose_engine, engine_for, init_db
+from servicekit.postgres import throwaway_database
 from pucha.monitor.monitor_db import monitor_engine
 
-PG_ADMIN = os.environ.get("PUCHA_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 TABLES = {"monitor_checkpoint", "monitor_daily", "monitor_alert_state", "monitor_alerts"}
 
 
@@ -27,20 +24,8 @@ def empty_url(request, tmp_path):
         yield url
         dispose_engine(url)
         return
-    name = f"pucha_monitor_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True)
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL at {PG_ADMIN} is not reachable ({exc})")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
-    try:
+    with throwaway_database("pucha_monitor") as url:
         yield url
-    finally:
-        dispose_engine(url)
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_one_head_and_the_monitor_revision_makes_the_declared_tables(empty_url):

@@ -4,21 +4,18 @@ accounts.  Helpers to drive the app are in portal_client.py.
 """
 from __future__ import annotations
 
-import os
 import socket
-import uuid
 from email import message_from_bytes
 from email.policy import default as default_policy
 
-import psycopg
 import pytest
 from sqlalchemy import text
 
 from pucha import settings as pucha_settings
 from pucha.db import dispose_engine, engine_for, init_db
 from portal_client import Portal, World, build_world
+from servicekit.postgres import throwaway_database
 
-PG_ADMIN = os.environ.get("PUCHA_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def free_port() -> int:
@@ -59,21 +56,9 @@ def smtp():
 @pytest.fixture(scope="session")
 def portal_pg_url():
     """A PostgreSQL database for this session's portal tests, dropped afterwards."""
-    name = f"pucha_portal_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True)
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL at {PG_ADMIN} is not reachable ({exc}); the portal's PostgreSQL runs need it")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
-    init_db(url)
-    try:
+    with throwaway_database("pucha_portal") as url:
+        init_db(url)
         yield url
-    finally:
-        dispose_engine(url)
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _truncate(url: str) -> None:

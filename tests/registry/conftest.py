@@ -4,36 +4,20 @@ dropped after).  Sample data and helpers are in registry_samples.py.
 """
 from __future__ import annotations
 
-import os
-import uuid
 
-import psycopg
 import pytest
 
 from pucha.db import dispose_engine, init_db, session_scope
 from pucha.registry.model import Column, Decision, Site, SiteHistory
+from servicekit.postgres import throwaway_database
 
-PG_ADMIN = os.environ.get("PUCHA_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture(scope="session")
 def pg_url():
     """A fresh PostgreSQL database for this test session, dropped afterwards."""
-    name = f"pucha_registry_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True)
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL at {PG_ADMIN} is not reachable ({exc}); "
-                    "the services tests need it (deselect with -m 'not services')")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
-    try:
+    with throwaway_database("pucha_registry") as url:
         yield url
-    finally:
-        dispose_engine(url)
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
