@@ -35,6 +35,7 @@ class DistributedCensusSpider(CensusSpider):
                                            spider.cfg.probe_timeout, started=float(conf["started"]))
         spider._quiet_since = None
         spider._reported = {}
+        spider._seeding = {}  # site -> journal key of the seeding this worker claimed and has not finished
         return spider
 
     @property
@@ -42,19 +43,48 @@ class DistributedCensusSpider(CensusSpider):
         return self.crawler.engine._slot.scheduler
 
     async def start(self) -> AsyncIterator[Any]:
-        hold = float(self.frontier_conf.get("lease", 30.0)) * 2
         for run in self.runs.values():
-            if self.ledger.is_done(run.home) or not self.ledger.claim_seed(run.home, hold):
-                continue
-            lid = journal.child_id("seed", run.home)
-            seeding = journal.Run(lid, self.scheduler.queues.journal_key(lid))
-            with journal.running(seeding):
-                requests = list(self._seed(run))
-            for req in requests:
-                req.meta["_pctx"] = seeding.step()
+            for req in self._claim_and_seed(run):
                 yield req
-            self.ledger.seed_done(run.home)
-            self.scheduler.queues.client.delete(seeding.jkey)
+            # Marked after the engine took this site's seeds (it takes each before asking for the next).
+            self._seeded(run)
+
+    def _claim_and_seed(self, run) -> list:
+        """This site's seeds when this worker wins its seeding claim (first, or after a dead seeder's claim
+        lapsed); a replayed seeding pushes nothing its first run pushed (the journal)."""
+        hold = float(self.frontier_conf.get("lease", 30.0)) * 2
+        if self.ledger.is_done(run.home) or not self.ledger.claim_seed(run.home, hold):
+            return []
+        lid = journal.child_id("seed", run.home)
+        seeding = journal.Run(lid, self.scheduler.queues.journal_key(lid))
+        with journal.running(seeding):
+            requests = list(self._seed(run))
+        for req in requests:
+            req.meta["_pctx"] = seeding.step()
+        self._seeding[run.home] = seeding.jkey
+        return requests
+
+    def _seeded(self, run) -> None:
+        jkey = self._seeding.pop(run.home, None)
+        if jkey is None:
+            return
+        self.ledger.seed_done(run.home)
+        self.scheduler.queues.client.delete(jkey)
+
+    def _reseed_lapsed(self, sites: list[str]) -> None:
+        """Seed the sites whose seeder died mid-way: its claim lapsed, and start() (which every worker runs
+        once, at its start) will not look at them again."""
+        for site in sites:
+            run = self.runs.get(site)
+            if run is None:
+                continue
+            requests = self._claim_and_seed(run)
+            if run.home not in self._seeding:
+                continue
+            logger.warning("site %s: its seeding was left unfinished (a worker died); seeding it again", site)
+            for req in requests:
+                self.crawler.engine.crawl(req)  # enqueued at once (scheduler.enqueue_request)
+            self._seeded(run)
 
     def _idle(self) -> None:
         pending = self.scheduler.queues.pending()
@@ -62,7 +92,10 @@ class DistributedCensusSpider(CensusSpider):
             # Every site is done and no request is left anywhere: this worker may close.  A request still
             # leased or queued (a dead worker's, its lease lapsed) is run first: its events may be owed.
             return
-        if any(pending.values()) or self.ledger.unseeded(list(self.runs)):
+        unseeded = self.ledger.unseeded(list(self.runs))
+        if unseeded:
+            self._reseed_lapsed(unseeded)
+        if any(pending.values()) or unseeded:
             self._quiet_since = None
             raise DontCloseSpider
         # Nothing queued, leased or due anywhere, every site seeded, yet some still owe: an error of ours.
