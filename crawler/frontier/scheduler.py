@@ -54,6 +54,7 @@ class FrontierScheduler(Scheduler):
         self.buffer: deque[tuple[str, str]] = deque()
         self.inflight: set[str] = set()
         self.finished: list[str] = []
+        self.delivering: deque[tuple[list, list[str]]] = deque()  # (their events' futures, request ids)
         self._pending = 1  # assume work until the first count
         self._pending_at = 0.0
         self._loops: list = []
@@ -90,7 +91,7 @@ class FrontierScheduler(Scheduler):
         if self.lost:
             return
         try:
-            self._ack_finished()
+            self._ack_all()
             self.queues.nack([lid for lid, _ in self.buffer])  # popped, never started: back at once
         except Exception as exc:  # Redis gone at close: the leases lapse and come back anyway
             logger.warning("frontier: could not hand back leases on close: %s", exc)
@@ -202,12 +203,46 @@ class FrontierScheduler(Scheduler):
         return leased
 
     def _ack_finished(self) -> None:
-        if not self.finished:
-            return
-        done, self.finished = self.finished, []
+        """Acknowledge the finished requests whose events the broker has confirmed, without waiting for it.
+
+        Waiting on the broker here (this runs on Scrapy's event loop) stalled every download for as long
+        as the broker took to answer -- for the whole outage when it restarted -- and turned late answers
+        into timeouts, i.e. into different scorecards.  So the events are sent, their futures kept beside
+        the requests they came from, and each tick acknowledges the leading batches already confirmed."""
+        sink = getattr(self.spider, "sink", None)
+        if self.finished:
+            done, self.finished = self.finished, []
+            if sink is not None and not hasattr(sink, "take_sent"):
+                sink.flush()  # a sink without delivery futures: wait for it
+                self._ack(done)
+                return
+            futures = sink.take_sent() if sink is not None else []
+            self.delivering.append((futures, done))
+        acked: list[str] = []
+        while self.delivering and all(f.is_done for f in self.delivering[0][0]):
+            futures, done = self.delivering.popleft()
+            failed = [f.exception for f in futures if f.failed()]
+            if failed:
+                # Events lost on the way (the broker's delivery timeout ran out): run the requests again;
+                # their journals make the re-run send the same events and count nothing twice.
+                logger.error("frontier: %d event message(s) not delivered (%r); %d request(s) run again",
+                             len(failed), failed[0], len(done))
+                self.queues.nack(done)
+                self.inflight.difference_update(done)
+                self.queues.replays.difference_update(done)
+            else:
+                acked.extend(done)
+        if acked:
+            self._ack(acked)
+
+    def _ack_all(self) -> None:
+        """At close: wait for the broker, then acknowledge everything finished."""
         sink = getattr(self.spider, "sink", None)
         if sink is not None:
-            sink.flush()  # the events of these callbacks are out before their requests are acknowledged
+            sink.flush()
+        self._ack_finished()
+
+    def _ack(self, done: list[str]) -> None:
         self.queues.ack(done)
         self.inflight.difference_update(done)
         self.queues.replays.difference_update(done)

@@ -107,7 +107,7 @@ class KafkaSink:
         self.messages = 0
         self._open: dict[tuple[str, str, str], _Gathering] = {}  # (kind, sweep, site) -> events not sent yet
         self._since = 0.0  # when the oldest gathered event came
-        self._errors: list[BaseException] = []
+        self._sent: list = []  # futures of the messages sent since the last flush or take_sent
 
     @classmethod
     def from_settings(cls, cfg: Settings) -> "KafkaSink":
@@ -147,12 +147,23 @@ class KafkaSink:
                                      headers=headers)
         except kafka_errors.KafkaTimeoutError as exc:  # metadata never came: the broker is gone
             raise _unavailable(self.bootstrap, exc) from None
-        fut.add_errback(self._errors.append)
+        self._sent.append(fut)
+        if len(self._sent) > 10000:  # nobody flushes: keep only what may still fail
+            self._sent = [f for f in self._sent if not f.is_done or f.failed()]
         self.messages += 1
 
     def _send_all(self) -> None:
         for key in list(self._open):
             self._send(key)
+
+    def take_sent(self) -> list:
+        """Send everything gathered, without waiting, and hand over the futures of the messages sent since
+        the last ``flush`` or ``take_sent``: the caller now watches them (``is_done``, ``failed()``), so that
+        an event loop can learn of the broker's acks without blocking on them; ``flush`` no longer reports
+        their failures."""
+        self._send_all()
+        sent, self._sent = self._sent, []
+        return sent
 
     def flush(self, timeout: float | None = None) -> None:
         """Wait until the broker has every event written so far (acks=all); raise if any was lost."""
@@ -161,9 +172,10 @@ class KafkaSink:
             self.producer.flush(timeout=timeout)
         except kafka_errors.KafkaTimeoutError as exc:
             raise _unavailable(self.bootstrap, exc) from None
-        if self._errors:
-            first, self._errors = self._errors[0], []
-            raise ServiceUnavailable("Kafka", self.bootstrap, f"events not delivered: {first!r}")
+        sent, self._sent = self._sent, []
+        failed = [f.exception for f in sent if f.failed()]
+        if failed:
+            raise ServiceUnavailable("Kafka", self.bootstrap, f"events not delivered: {failed[0]!r}")
 
     def close(self) -> None:
         try:
