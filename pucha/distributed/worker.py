@@ -78,16 +78,42 @@ def run_worker(settings: Settings, role: str = "all") -> int:
     if role == "crawl":
         return _crawl_loop(settings, stop)
     if role == "score":
-        from scorers.stream import run_scorer
+        from scorers.stream import ScorerStats, run_scorer
 
-        stats = run_scorer(settings, stop.event)
+        stats = _until_stopped(settings, roles, stop, lambda: run_scorer(settings, stop.event), ScorerStats())
         _say(f"scorer stopped: {stats.events} events, {stats.scored} sites scored ({stats.from_store} from the store)")
         return 0
-    from ingest.kafka_to_store import run_ingest
+    from ingest.kafka_to_store import IngestStats, run_ingest
 
-    stats = run_ingest(settings, stop.event)
+    stats = _until_stopped(settings, roles, stop, lambda: run_ingest(settings, stop.event), IngestStats())
     _say(f"ingest stopped: {stats.rows} events stored in {stats.batches} batches")
     return 0
+
+
+def _until_stopped(cfg: Settings, roles: tuple[str, ...], stop: _Stop, run, empty):
+    """Run a consumer role until told to stop; when a service goes away under it, say so in one line, wait
+    until every service answers again and start the role afresh.  A fresh start is what a killed and
+    restarted worker does -- the uncommitted records come again, which the idempotent store and scorer
+    absorb -- whereas a consumer that carried on after a broker restart could sit in a group that no
+    longer knows it, and the process used to end there, leaving the sweep waiting for its events."""
+    from kafka.errors import KafkaError
+
+    while True:
+        try:
+            return run()
+        except (ServiceUnavailable, KafkaError) as exc:
+            if stop.requested:
+                raise
+            _say(f"{exc}; starting again when it answers")
+        while not stop.requested:
+            stop.sleep(1)
+            try:
+                check_services(cfg, roles)
+                break
+            except (ServiceUnavailable, KafkaError):
+                continue
+        if stop.requested:
+            return empty  # told to stop while the service was away
 
 
 def _run_children(stop: _Stop, commands: list[list[str]]) -> int:
