@@ -17,6 +17,10 @@ alike:
   ``ClickHouseStore.write_event_columns``, what ``run_ingest`` does: bytes
   cut from the message values, no str per event.
 
+Then, end to end (skipped with ``--skip-kafka``): the same events are sent
+by KafkaSink to a private Tansu broker, and ``run_ingest`` moves them into
+ClickHouse, timed from its start to the last event stored and committed.
+
 Each path writes its own sweep of the same events; every rate counts events
 (rows) per second of wall clock, and per CPU-second of this process and the
 ClickHouse server together, which the load of a shared machine does not change.
@@ -29,6 +33,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -77,10 +82,44 @@ def make_messages(rows: list[tuple]) -> list[tuple[bytes, bytes, dict[str, bytes
     return out
 
 
+def from_kafka(url: str, n: int, workdir: Path) -> float:
+    """Events per second run_ingest moves from a Tansu broker into ClickHouse, from its start to the last
+    event stored and committed.  Its consumer joins its group before the events are sent (a first join
+    is not a cost per event), and the last partial batch waits 0.25 s instead of run_ingest's 1 s."""
+    from ingest.kafka_to_store import IngestStats, run_ingest
+    from pucha import settings as settings_mod
+    from pucha.distributed.kafka import KafkaSink, KafkaSource
+    from pucha.events import from_json
+    from servicekit import TansuBroker
+
+    with TansuBroker(workdir / "tansu") as broker:
+        source = KafkaSource(broker.bootstrap, "ingest", "bench", session_timeout=6.0, partitions=4)
+        while not source.consumer.assignment():
+            assert source.next_columns(0.2).body == []
+        sink = KafkaSink(broker.bootstrap, "bench", partitions=4)
+        for row in make_rows(n, "kafka"):
+            sink.write_batch([from_json(row[4])])
+        sink.close()
+        cfg = settings_mod.load({"PUCHA_HOME": str(workdir), "PUCHA_CLICKHOUSE_URL": url},
+                                config=workdir / "none.toml")
+        stop, stats = threading.Event(), IngestStats()
+        worker = threading.Thread(target=run_ingest, args=(cfg, stop),
+                                  kwargs={"stats": stats, "source": source, "flush_seconds": 0.25})
+        t = time.perf_counter()
+        worker.start()
+        while stats.rows < n:
+            time.sleep(0.005)
+        took = time.perf_counter() - t
+        stop.set()
+        worker.join()
+    return n / took
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=300_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--skip-kafka", action="store_true", help="skip the end-to-end pass from Kafka")
     args = ap.parse_args()
     paths = ("baseline", "per-row", "pucha")
     timings: dict[str, list[tuple[float, float]]] = {p: [] for p in paths}
@@ -117,6 +156,7 @@ def main() -> int:
         stored = {p: store.count_events(f"{s}-0") for p, s in (("per-row", "rows"), ("pucha", "batched"))}
         raw.disconnect()
         store.close()
+        kafka = None if args.skip_kafka else from_kafka(server.url, args.rows, Path(tmp))
     if any(n != args.rows for n in stored.values()):
         print(f"error: events stored {stored}, want {args.rows} each")
         return 1
@@ -129,6 +169,8 @@ def main() -> int:
     print(f"per-row  ClickHouseStore.write_event_rows:     {rate['per-row'][0]:11,.0f}  {rate['per-row'][1]:11,.0f}")
     print(f"pucha    messages -> EventColumns -> insert:   {rate['pucha'][0]:11,.0f}  {rate['pucha'][1]:11,.0f}"
           f"  ({rate['pucha'][0] / rate['baseline'][0]:.2f}x baseline)")
+    if kafka is not None:
+        print(f"end to end   KafkaSink -> Tansu -> run_ingest -> ClickHouse: {kafka:11,.0f} events/s")
     print(f"target 200,000 rows/s: {'met' if rate['pucha'][0] >= 200_000 else 'NOT met'}")
     return 0
 

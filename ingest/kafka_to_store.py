@@ -4,7 +4,9 @@ A consumer group (``pucha-ingest``) over every event topic.  Events are cut
 from the messages as columns of bytes, ids from the headers, without parsing
 any JSON (pucha.distributed.packing.EventColumns), gathered until
 ``batch_rows`` or ``flush_seconds``, written in one columnar insert, and only
-then are the offsets committed.  A worker killed between write and commit
+then are the offsets committed.  The insert runs in a thread of its own while
+the next batch is read, and the consumer commits a batch's offsets once it is
+stored (_Writer).  A worker killed between write and commit
 writes the batch again on restart, which the store's idempotent writes absorb;
 one killed before the write loses nothing, since nothing was committed.
 
@@ -62,38 +64,125 @@ def run_ingest(settings: Settings, stop_event: threading.Event | None = None, *,
     stats = stats if stats is not None else IngestStats()
     store = store if store is not None else open_store(settings)
     source = source if source is not None else KafkaSource.from_settings(settings, GROUP)
+    # ClickHouse (a client per thread) is written from a thread of its own while the next batch is read;
+    # another store is written in line.
+    writer = _Writer(store, stop, stats) if hasattr(store, "write_event_columns") else None
     buffer = EventColumns()
     since = time.monotonic()
     try:
         while not stop.is_set():
             source.next_columns(0.2, into=buffer)
+            if writer is not None:
+                writer.commit_stored(source)
             if buffer and (len(buffer) >= batch_rows or time.monotonic() - since >= flush_seconds):
-                _store_then_commit(store, source, buffer, stop, stats)
+                if writer is not None:
+                    writer.hand_over(buffer, dict(source.positions))
+                elif _store(store, buffer, stop, stats):
+                    _committed(source, dict(source.positions), len(buffer), stats)
                 buffer = EventColumns()
                 since = time.monotonic()
             elif not buffer:
                 since = time.monotonic()
-        if buffer:
-            _store_then_commit(store, source, buffer, stop, stats)
+        if writer is not None:
+            writer.close()
+            writer.commit_stored(source)
+        if buffer and _store(store, buffer, stop, stats):
+            _committed(source, dict(source.positions), len(buffer), stats)
     finally:
+        if writer is not None:
+            writer.close()
         source.close()
         store.close()
     return stats
 
 
-def _store_then_commit(store, source, rows: EventColumns, stop: threading.Event, stats: IngestStats) -> None:
+def _store(store, cols: EventColumns, stop: threading.Event, stats: IngestStats) -> bool:
+    """Write one batch, retrying while the store is away; False when told to stop first (nothing written)."""
     delay = 0.5
     while True:
         try:
-            write_columns(store, rows)
-            break
+            write_columns(store, cols)
+            return True
         except ServiceUnavailable as exc:
             if stats.outages == 0 or delay == 0.5:
-                log.warning("ingest: %s; %d events held, retrying", exc, len(rows))
+                log.warning("ingest: %s; %d events held, retrying", exc, len(cols))
             stats.outages += 1
             if stop.wait(delay):
-                return  # told to stop while the store is away: nothing committed, nothing lost
+                return False  # told to stop while the store is away: nothing committed, nothing lost
             delay = min(delay * 2, 10.0)
-    source.commit()
-    stats.rows += len(rows)
+
+
+def _committed(source, offsets: dict, rows: int, stats: IngestStats) -> None:
+    source.commit_at(offsets)
+    stats.rows += rows
     stats.batches += 1
+
+
+class _Writer:
+    """Writes one batch at a time in a thread of its own, so the consumer reads the next one meanwhile.
+
+    A batch comes with the consumer's positions after its last message; once
+    it is stored, the consumer's thread commits them (``commit_stored``:
+    kafka-python's consumer is not thread-safe).  Batches are written in the
+    order handed over, so commits only move forward; at most two batches are
+    held, the one being written and the one being read."""
+
+    def __init__(self, store, stop: threading.Event, stats: IngestStats):
+        self.store, self.stop, self.stats = store, stop, stats
+        self._cond = threading.Condition()
+        self._batch: tuple[EventColumns, dict] | None = None
+        self._stored: list[tuple[dict, int]] = []
+        self._error: BaseException | None = None
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="ingest-writer", daemon=True)
+        self._thread.start()
+
+    def hand_over(self, cols: EventColumns, offsets: dict) -> None:
+        """Queue a batch; waits while the previous one is still being written."""
+        with self._cond:
+            while self._batch is not None and self._error is None:
+                self._cond.wait()
+            self._raise()
+            self._batch = (cols, offsets)
+            self._cond.notify_all()
+
+    def commit_stored(self, source) -> None:
+        with self._cond:
+            done, self._stored = self._stored, []
+        for offsets, rows in done:
+            _committed(source, offsets, rows, self.stats)
+        with self._cond:
+            self._raise()
+
+    def close(self) -> None:
+        """Wait for the batch being written (if the store is away and stop is set, it is dropped uncommitted)."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._thread.join()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._batch is None and not self._closed:
+                    self._cond.wait()
+                if self._batch is None:
+                    return
+                cols, offsets = self._batch
+            try:
+                stored = _store(self.store, cols, self.stop, self.stats)
+            except BaseException as exc:  # a bug or a refused query: the consumer's thread raises it
+                stored, error = False, exc
+            else:
+                error = None
+            with self._cond:
+                if stored:
+                    self._stored.append((offsets, len(cols)))
+                self._error = self._error or error
+                self._batch = None
+                self._cond.notify_all()
