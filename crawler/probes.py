@@ -3,8 +3,9 @@
 Round k of every site is sent at sweep start + (k-1) x interval, each a
 single attempt (no retry: a retried probe would hide a failure) with the
 probe timeout, at most 5 redirects, on a download slot of its own so that a
-probe never queues behind the crawl of its host.  A probe succeeds on a 2xx
-response that arrives complete within the timeout.
+probe never queues behind the crawl of its host, and on a connection of its
+own (crawler.handlers), so a reset is seen, not silently retried.  A probe
+succeeds on a 2xx response that arrives complete within the timeout.
 
 The first successful probe's response is also the crawl's homepage
 (CensusSpider.crawl_home), so a sweep asks for each homepage exactly
@@ -45,6 +46,7 @@ class ProbeSchedule:
                        meta={"site": run.home, "probe_slot": slot, "dont_retry": True,
                              "download_timeout": self.timeout, "handle_httpstatus_list": HANDLED_STATUSES,
                              "download_slot": f"probe:{run.host}", "pucha_max_bytes": 64_000_000,
+                             "pucha_fresh_connection": True,
                              "pucha_t": time.monotonic()})
 
     def first_round(self, run: SiteRun) -> Iterable[Request]:

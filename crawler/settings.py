@@ -52,6 +52,9 @@ def scrapy_settings(cfg: pucha_settings.Settings | None = None) -> dict[str, Any
         "DNSCACHE_ENABLED": True,
         "AJAXCRAWL_ENABLED": False,
         "HTTPCACHE_ENABLED": False,
+        # Probes get a connection of their own each (crawler.handlers explains why).
+        "DOWNLOAD_HANDLERS": {"http": "crawler.handlers.CensusDownloadHandler",
+                              "https": "crawler.handlers.CensusDownloadHandler"},
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.middlewares.retry.BackoffRetryMiddleware": 550,

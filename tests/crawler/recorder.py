@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ class Hit:
 class Recorder:
     pages: dict[str, tuple[int, str, str]]  # path -> (status, content type, body)
     hang: set[str] = field(default_factory=set)
+    reset_home: set[int] = field(default_factory=set)  # the n-th request of "/" (1-based) is reset
     hits: list[Hit] = field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 0
@@ -34,6 +36,11 @@ class Recorder:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         self.hits.append(Hit(self.host, request.method, request.path_qs, time.monotonic(),
                              request.headers.get("User-Agent", "")))
+        if request.path == "/" and sum(h.path == "/" for h in self.hits) in self.reset_home:
+            sock = request.transport.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close() sends RST
+            request.transport.abort()
+            return web.Response(status=500)  # never reaches the client
         if request.path in self.hang:
             await asyncio.sleep(3)  # well past the tests' 1 s timeouts
         status, ctype, body = self.pages.get(request.path, (404, "text/html", "<title>404</title>"))

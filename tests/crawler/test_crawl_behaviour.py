@@ -120,3 +120,20 @@ def test_probes_rounds_interval_timeout_and_homepage_asked_exactly_that_often(tm
     assert {p["error"] for p in by_site[dead]} == {"refused"}
     pages_ev = {p["url"]: p for p in events(tmp_path, "page")}
     assert pages_ev[dead]["ok"] is False and pages_ev[dead]["error"] == "refused"
+
+
+def test_a_reset_homepage_is_a_failed_probe_even_on_a_kept_alive_connection(tmp_path):
+    """Twisted's pool would quietly re-send a request whose reused connection died; a probe must not."""
+    items = [(f"/a{i}.html", f"新闻标题第{i}条", "2026-11-25") for i in range(3)]
+    pages = {"/": (200, "text/html", page("首页", [h for h, _, _ in items], items))}
+    pages.update({h: (200, "text/html", page(t)) for h, t, _ in items})
+    r = Recorder(pages, reset_home={3}).start()
+    try:
+        sweep(tmp_path, [r.base], "--probe-rounds", "4", "--probe-interval", "0.6", "--probe-timeout", "2",
+              env={"PUCHA_DELAY_PER_HOST": "0"})
+    finally:
+        r.stop()
+    assert r.paths().count("/") == 4
+    probes = sorted(events(tmp_path, "probe"), key=lambda p: int(p["slot"]))
+    assert [p["ok"] for p in probes] == [True, True, False, True]
+    assert probes[2]["error"] == "reset"
