@@ -56,7 +56,10 @@ class DistributedCensusSpider(CensusSpider):
         if self.ledger.is_done(run.home) or not self.ledger.claim_seed(run.home, hold):
             return []
         lid = journal.child_id("seed", run.home)
-        seeding = journal.Run(lid, self.scheduler.queues.journal_key(lid))
+        jkey = self.scheduler.queues.journal_key(lid)
+        # A journal left by a seeder that died makes this a replay: its answers, not this worker's caches
+        # (a URL this worker claimed since would skip a seed the first run made, and shift every step after).
+        seeding = journal.Run(lid, jkey, replay=bool(self.scheduler.queues.client.exists(jkey)))
         with journal.running(seeding):
             requests = list(self._seed(run))
         for req in requests:
