@@ -85,8 +85,10 @@ def ensure_topics(bootstrap: str, prefix: str = "pucha", partitions: int = 12,
 class KafkaSink:
     """pucha.bus.EventSink on Kafka.  ``produced`` counts events (not messages) per topic, for the crawl's counters.
 
-    ``batch_events``/``batch_bytes`` cap a message; ``hold`` is the longest an
-    event waits in the sink for its batch to fill when nobody calls ``flush``."""
+    ``batch_events``/``batch_bytes`` cap a message.  A batch that does not fill
+    is sent by ``flush``/``take_sent``, by its site's SiteDone, or by the first
+    ``write_batch`` ``hold`` seconds after its oldest event (there is no timer:
+    a writer that goes quiet must flush, as the crawl does before each ack)."""
 
     def __init__(self, bootstrap: str, prefix: str = "pucha", partitions: int = 12, create_topics: bool = True,
                  linger_ms: int = 20, batch_events: int = packing.BATCH_EVENTS,
