@@ -8,7 +8,7 @@ from kafka import KafkaAdminClient
 
 from pucha.distributed.kafka import KafkaSink, KafkaSource, all_topics, ensure_topics
 from pucha.errors import ServiceUnavailable
-from pucha.events import Page, Probe, SiteDone, from_json
+from pucha.events import Page, Probe, SiteDone
 from servicekit import free_port
 
 pytestmark = pytest.mark.services
