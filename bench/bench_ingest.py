@@ -83,8 +83,8 @@ def make_messages(rows: list[tuple]) -> list[tuple[bytes, bytes, dict[str, bytes
 
 
 def from_kafka(url: str, n: int, workdir: Path) -> tuple[float, int]:
-    """(events per second, messages) of run_ingest moving from a Tansu broker into ClickHouse, from its start to the last
-    event stored and committed.  Its consumer joins its group before the events are sent (a first join
+    """(events per second, messages sent) of run_ingest moving events from a Tansu broker into ClickHouse, from its
+    start to the last event stored and committed.  Its consumer joins its group before the events are sent (a first join
     is not a cost per event), and the last partial batch waits 0.25 s instead of run_ingest's 1 s."""
     from ingest.kafka_to_store import IngestStats, run_ingest
     from pucha import settings as settings_mod
