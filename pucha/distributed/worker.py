@@ -93,9 +93,9 @@ def run_worker(settings: Settings, role: str = "all") -> int:
 def _until_stopped(cfg: Settings, roles: tuple[str, ...], stop: _Stop, run, empty):
     """Run a consumer role until told to stop; when a service goes away under it, say so in one line, wait
     until every service answers again and start the role afresh.  A fresh start is what a killed and
-    restarted worker does -- the uncommitted records come again, which the idempotent store and scorer
-    absorb -- whereas a consumer that carried on after a broker restart could sit in a group that no
-    longer knows it, and the process used to end there, leaving the sweep waiting for its events."""
+    restarted worker does: the uncommitted records come again, which the idempotent store and scorer
+    absorb.  (The process used to end at the first such error -- a poll that met the broker restarting
+    raised KafkaConnectionError -- and the sweep then waited for a consumer that was gone.)"""
     from kafka.errors import KafkaError
 
     while True:
@@ -103,7 +103,7 @@ def _until_stopped(cfg: Settings, roles: tuple[str, ...], stop: _Stop, run, empt
             return run()
         except (ServiceUnavailable, KafkaError) as exc:
             if stop.requested:
-                raise
+                return empty  # told to stop, and the service went with it: nothing left to hand back
             _say(f"{exc}; starting again when it answers")
         while not stop.requested:
             stop.sleep(1)
