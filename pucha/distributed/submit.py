@@ -1,6 +1,7 @@
 """The distributed `pucha sweep`: publish the sweep, start local workers if asked, wait, summarise.
 
-The sweep is done when every site's scorecard is in the store (ClickHouse);
+The sweep is done when every site's scorecard is in the store (ClickHouse)
+and so is every event its crawl counted (ingest may lag the scorers);
 until then a progress display shows sites done, pages fetched, queue depth
 and events behind (emitted by the crawl workers, counted in Redis, minus
 those stored).  The summary is the embedded sweep's (pucha.sweep.SweepSummary).
@@ -56,6 +57,7 @@ def run_distributed_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
     keys = SweepKeys(client.pucha_prefix, sweep)
     ledger, queues = RedisLedger(client, keys), HostQueues(client, keys)
     workers = [subprocess.Popen(cmd) for cmd in local_commands(opts.local_workers)]
+    stored = _AllStored(store, sweep, [s.home_url for s in sites])
     started = time.monotonic()
     totals = {"sites_done": len(sites), "probes": len(sites) * cfg.probe_rounds}
     extra = (("scored", "评分 scored"), ("queued", "队列 queue depth"), ("behind", "积压 events behind"))
@@ -65,6 +67,7 @@ def run_distributed_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
             while True:
                 try:
                     counts = _progress(client, keys, ledger, queues, store, sweep)
+                    complete = counts["scored"] >= len(sites) and stored.check()
                 except ServiceUnavailable as exc:
                     # A service lost mid-sweep: the workers wait for it, and so does the sweep.
                     if str(exc) != down:
@@ -76,7 +79,7 @@ def run_distributed_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
                     continue
                 down = None
                 bar.update(counts, totals={"queued": max(counts["queued"], 1), "behind": max(counts["behind"], 1)})
-                if counts["scored"] >= len(sites):
+                if complete:
                     break
                 if workers and all(w.poll() is not None for w in workers):
                     raise RuntimeError("every local worker has exited; see their messages above")
@@ -102,6 +105,38 @@ def _progress(client, keys, ledger, queues, store, sweep: str) -> dict[str, int]
     return {"sites_done": ledger.done_count(), "pages": stats.get("pages", 0), "checks": stats.get("checks", 0),
             "probes": stats.get("probes", 0), "queued": queues.pending()["queued"],
             "behind": max(0, stats.get("events", 0) - stored), "scored": len(store.scored_sites(sweep))}
+
+
+class _AllStored:
+    """Whether the store holds every event each site's SiteDone counted.
+
+    The scorers score from the stream, ingest fills the store beside them, and
+    after an outage ingest may be the one behind: a sweep declared done then
+    would show scorecards whose evidence pages are not stored yet.  Sites once
+    found complete are not asked again."""
+
+    def __init__(self, store, sweep: str, sites: list[str]):
+        self.store, self.sweep = store, sweep
+        self.left = set(sites)
+
+    def check(self) -> bool:
+        if not self.left:
+            return True
+        if hasattr(self.store, "site_dones"):
+            dones = self.store.site_dones(self.sweep)
+        else:
+            dones = [e for e in self.store.events(self.sweep) if e.kind == "site_done"]
+        newest: dict = {}
+        for d in dones:
+            if d.site in self.left and (d.site not in newest or d.at > newest[d.site].at):
+                newest[d.site] = d
+        if len(newest) < len(self.left):
+            return False
+        counts = self.store.count_by_site_kind(self.sweep, sorted(self.left))
+        for site, done in newest.items():
+            if all(counts.get((site, kind), 0) >= n for kind, n in done.counts):
+                self.left.discard(site)
+        return not self.left
 
 
 def summarise(store, sweep: str, opts: SweepOptions, n_sites: int, stats: dict, seconds: float) -> SweepSummary:

@@ -183,6 +183,14 @@ class ClickHouseStore:
                              {"sweep": sweep})
         return {r[0] for r in rows}
 
+    def site_dones(self, sweep: str) -> list:
+        """The sweep's SiteDone events (what each site's crawl counted), without reading its other events."""
+        from pucha.events import from_json
+
+        rows = self._execute("SELECT min(body) FROM events WHERE sweep = %(sweep)s AND kind = 'site_done' "
+                             "GROUP BY site, event_id", {"sweep": sweep})
+        return [from_json(r[0]) for r in rows]
+
     def count_events(self, sweep: str) -> int:
         return int(self._execute("SELECT uniqExact(event_id) FROM events WHERE sweep = %(sweep)s",
                                  {"sweep": sweep})[0][0])
