@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 from servicekit.postgres import throwaway_database
-from sweepkit import AS_OF, SITES, SWEEP_ARGS, base_env, pucha
+from sweepkit import AS_OF, HANG, SITES, SWEEP_ARGS, base_env, pucha
 
 
 @pytest.fixture(scope="session")
 def fleet(tmp_path_factory):
     from pucha.fleet import FleetProcess
 
-    # The hang lasts a little past the sweeps' 2 s timeouts (sweepkit.SWEEP_ARGS, PUCHA_PAGE_TIMEOUT).
+    # The hang lasts past the sweeps' timeouts (sweepkit.TIMEOUT: SWEEP_ARGS, PUCHA_PAGE_TIMEOUT).
     with FleetProcess(tmp_path_factory.mktemp("dfleet"), sites=SITES, seed=11, as_of=AS_OF, rounds=3,
-                      hang=2.5) as f:
+                      hang=HANG) as f:
         yield f
 
 

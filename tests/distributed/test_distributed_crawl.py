@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sweepkit import AS_OF, ROOT, SITES, base_env, essence
+from sweepkit import AS_OF, ROOT, SITES, TIMEOUT, base_env, essence
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
@@ -82,8 +82,8 @@ def run_distributed_crawl(redis_ns, kafka_broker, kafka_prefix, registry_home, e
     env = dict(base_env(registry_home), PUCHA_REDIS_URL=url, PUCHA_KAFKA_BOOTSTRAP=kafka_broker.bootstrap,
                PUCHA_KAFKA_TOPIC_PREFIX=kafka_prefix, PUCHA_FRONTIER_LEASE="3")
     sites = sorted(embedded_cards)
-    sweep = publish(url, sites, {"probe_rounds": 3, "probe_interval": 0.5, "probe_timeout": 2.0,
-                                 "link_timeout": 2.0})
+    sweep = publish(url, sites, {"probe_rounds": 3, "probe_interval": 0.5, "probe_timeout": TIMEOUT,
+                                 "link_timeout": TIMEOUT})  # as sweepkit.SWEEP_ARGS
     workers = [crawl_worker(sweep, env), crawl_worker(sweep, env)]
     try:
         if kill_after is not None:
