@@ -13,8 +13,10 @@
   (``KafkaSource.next_rows``).
 * The sink gathers each (kind, sweep, site)'s events until the batch is full,
   the site's SiteDone comes, ``flush`` is called or ``hold`` seconds pass;
-  ``flush`` (which the distributed crawl calls before it acknowledges a
-  request) sends everything gathered and waits for the broker.
+  ``flush`` sends everything gathered and waits for the broker;
+  ``take_sent`` sends it and hands over the futures instead, so that the
+  distributed crawl acknowledges a request once the broker has its events
+  without waiting on Scrapy's event loop.
 * acks=all, unlimited retries within the delivery timeout, one request in
   flight (so a retry cannot reorder a partition): an event is either stored
   by the broker or ``flush`` raises.  Not the idempotent producer: with it,
