@@ -316,31 +316,24 @@ class KafkaSource:
 
         A message without pucha's headers (another producer) is parsed instead."""
         rows: list[tuple[str, str, str, str, str]] = []
-        for r in self._poll(timeout):
-            h = packing.header_map(r.headers)
-            if r.key is not None and packing.has_row_headers(h):
-                try:
-                    rows.extend(packing.rows(r.key, r.value, h))
-                except ValueError as exc:
-                    self._bad(r, exc)
-                continue
-            try:
-                e = from_json(r.value)
-            except ValueError as exc:
-                self._bad(r, exc)
-                continue
-            rows.append((e.sweep, e.site, e.kind, e.event_id, e.to_json()))
+        self._unpack(timeout, lambda r, h: rows.extend(packing.rows(r.key, r.value, h)), lambda row: rows.append(row))
         return rows
 
     def next_columns(self, timeout: float, into: packing.EventColumns | None = None) -> packing.EventColumns:
         """What ``next_rows`` gives, appended to ``into`` (or a new batch) as columns of UTF-8 bytes cut
         from the messages: ingest's fast path, no str and no tuple per event."""
         cols = into if into is not None else packing.EventColumns()
+        self._unpack(timeout, lambda r, h: cols.add_message(r.key, r.value, h), lambda row: cols.add_row(*row))
+        return cols
+
+    def _unpack(self, timeout: float, batch, single) -> None:
+        """Hand each polled message to ``batch(record, headers)`` when pucha's headers describe it, else
+        parse it and hand ``single`` its row; a bad message is counted and skipped."""
         for r in self._poll(timeout):
             h = packing.header_map(r.headers)
             if r.key is not None and packing.has_row_headers(h):
                 try:
-                    cols.add_message(r.key, r.value, h)
+                    batch(r, h)
                 except ValueError as exc:
                     self._bad(r, exc)
                 continue
@@ -349,8 +342,7 @@ class KafkaSource:
             except ValueError as exc:
                 self._bad(r, exc)
                 continue
-            cols.add_row(e.sweep, e.site, e.kind, e.event_id, e.to_json())
-        return cols
+            single((e.sweep, e.site, e.kind, e.event_id, e.to_json()))
 
     def _bad(self, r, exc: BaseException, index: int | None = None) -> None:
         self.bad_records += 1
