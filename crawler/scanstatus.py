@@ -2,7 +2,8 @@
 
 A status names the failure so that a report can tell "the site did not
 answer" from "the site answered 404"; pucha scores only failures of the
-site, and `internal` (an error of pucha's own) is never scored.
+site; an error of pucha's own raises no event at all (the spider closes the
+site with what it observed), so it can never be scored as the site's.
 """
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from scrapy import exceptions as sx
 from scrapy.exceptions import IgnoreRequest
 
-TIMEOUT, DNS, REFUSED, RESET, TLS, HTTP, REDIRECTS, EMPTY, INTERNAL, OTHER = (
-    "timeout", "dns", "refused", "reset", "tls", "http", "redirects", "empty", "internal", "other")
+TIMEOUT, DNS, REFUSED, RESET, TLS, HTTP, REDIRECTS, EMPTY, OTHER = (
+    "timeout", "dns", "refused", "reset", "tls", "http", "redirects", "empty", "other")
 
 def _scrapy(*names: str) -> tuple[type, ...]:
     # Scrapy 2.13+ wraps transport errors in its own types; older ones raise Twisted's.

@@ -406,18 +406,8 @@ def canonical_choice(a: Event, b: Event) -> Event:
     return a if a.to_json() <= b.to_json() else b
 
 
-def dedupe(events: Iterable[Event]) -> dict[str, Event]:
-    out: dict[str, Event] = {}
-    for e in events:
-        eid = e.event_id
-        prev = out.get(eid)
-        out[eid] = e if prev is None else canonical_choice(prev, e)
-    return out
-
-
 __all__ = [
     "SCHEMA_VERSION", "KINDS", "Event", "Item", "Letter", "Probe", "Page", "Links", "LinkCheck",
     "ListItems", "InteractionRows", "GuideElements", "AttachmentCheck", "SystemCheck",
     "TextFinding", "SiteDone", "SchemaError", "from_dict", "from_dicts", "from_json", "canonical_choice",
-    "dedupe",
 ]
