@@ -109,7 +109,7 @@ class Duty:
 
 
 def _local_day(moment: dt.datetime) -> dt.date:
-    from portal.web import SHANGHAI
+    from pucha.localtime import SHANGHAI
 
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from html import escape
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from pucha.localtime import SHANGHAI
+
 OK, BAD, NONE, INK = "#2e7d32", "#c62828", "#bbbbbb", "#444"
 
 

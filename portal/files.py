@@ -7,7 +7,6 @@ import_registry), so what the portal generates the command line imports too.
 """
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit, review
+from pucha import localtime
 from portal.errors import Forbidden, PortalError
 from portal.models import Account, Registration, SiteOwner, Unit
 from pucha.registry import headers
@@ -119,7 +119,7 @@ def export_report(session: Session, unit: Unit, directory: Path) -> Path:
     sheet.append(["政府网站基本信息上报表"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(labels))
     sheet["A1"].font, sheet["A1"].alignment = Font(size=16, bold=True), Alignment(horizontal="center")
-    sheet.append([f"报送单位（盖章）：{unit.name}", "", "", "", "", f"导出日期：{dt.date.today():%Y年%m月%d日}"])
+    sheet.append([f"报送单位（盖章）：{unit.name}", "", "", "", "", f"导出日期：{localtime.today():%Y年%m月%d日}"])
     sheet.append(labels)
     thin = Side(style="thin")
     from portal.web import STATUS_NAMES

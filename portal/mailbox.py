@@ -7,13 +7,13 @@ arithmetic challenge, kept in the session, keeps scripts out.
 """
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit
+from pucha import localtime
 from portal.errors import Forbidden, PortalError
 from portal.models import Account, MailboxReport, SiteOwner, Unit
 from pucha.registry.model import Site, utcnow
@@ -73,7 +73,7 @@ def _responsible(session: Session, site: Site | None) -> Unit:
 
 def _tracking() -> str:
     # Date for the reader, 8 random characters so numbers cannot be walked.
-    return f"{dt.date.today():%Y%m%d}{secrets.token_hex(4).upper()}"
+    return f"{localtime.today():%Y%m%d}{secrets.token_hex(4).upper()}"
 
 
 def track(session: Session, tracking: str) -> MailboxReport:

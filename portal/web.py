@@ -8,7 +8,6 @@ import json
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -16,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from pucha.db import session_scope
+from pucha.localtime import local
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 STATE_NAMES = {"draft": "草稿", "submitted": "审核中", "returned": "已退回", "approved": "已通过"}
@@ -23,7 +23,6 @@ KIND_NAMES = {"new": "新登记", "change": "信息变更", "status": "状态变
 STATUS_NAMES = {"running": "正常运行", "rectifying": "整改中", "closed": "已关停", "merged": "已整合"}
 # Audit values and site history read as written (tojson would escape every Chinese character).
 TEMPLATES.env.filters["as_text"] = lambda value: json.dumps(value, ensure_ascii=False, default=str)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _when(moment: dt.datetime | None, seconds: bool = False) -> str:
@@ -31,9 +30,7 @@ def _when(moment: dt.datetime | None, seconds: bool = False) -> str:
     returns naive UTC, PostgreSQL aware)."""
     if moment is None:
         return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    return local(moment).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 TEMPLATES.env.filters["when"] = _when

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -25,12 +25,6 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
-
-
-def today_shanghai() -> date:
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 # --- subcommands -------------------------------------------------------------------------
@@ -109,11 +103,12 @@ def cmd_review(args: argparse.Namespace) -> int:
         rec = record_decision(cfg.database_url, site=args.site, action=args.action, reviewer=args.reviewer,
                               candidate_id=getattr(args, "candidate", None), rule=getattr(args, "rule", None),
                               count=getattr(args, "count", None), note=args.note or "",
-                              as_of=args.as_of or today_shanghai(), store=_store_or_none(cfg))
+                              as_of=args.as_of, store=_store_or_none(cfg))
     except DecisionError as exc:
         raise UserError(str(exc)) from None
     print(f"recorded: {rec.action} {rec.rule} {rec.candidate_id or ''} by {rec.reviewer} at "
-          f"{rec.at.astimezone(timezone.utc).isoformat(timespec='seconds')}")
+          f"{rec.at.astimezone(timezone.utc).isoformat(timespec='seconds')}; "
+          f"counts in the report of {rec.as_of.isoformat()} and every later one")
     return 0
 
 
@@ -195,7 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
         a.add_argument("--site", required=True, help="the site's homepage URL")
         a.add_argument("--reviewer", required=True)
         a.add_argument("--note")
-        a.add_argument("--as-of", type=_date, help="from which report on it counts (default: today)")
+        a.add_argument("--as-of", type=_date, help="from which report on it counts (default: the report it was taken on: "
+                            "the newest scorecard listing the candidate, or the site's newest scorecard)")
         a.set_defaults(func=cmd_review)
 
     demo = sub.add_parser("demo", help="start the bundled fleet, import it, sweep it, print the scorecards")

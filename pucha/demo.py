@@ -59,7 +59,7 @@ def compare_with_truth(report: dict, truth: dict) -> tuple[int, list[str]]:
 
 
 def run_demo(sites: int = 40, keep: bool = False) -> int:
-    from pucha.cli import today_shanghai
+    from pucha.localtime import today
     from pucha.fleet.runner import FleetProcess
 
     cfg = settings_mod.load()
@@ -68,7 +68,7 @@ def run_demo(sites: int = 40, keep: bool = False) -> int:
         shutil.rmtree(home)
     home.mkdir(parents=True)
     env = demo_env(home)
-    as_of = today_shanghai()
+    as_of = today()
     print(f"pucha demo: starting a fleet of {sites} synthetic government sites on 127.0.0.0/8 ...", flush=True)
     with FleetProcess(home / "fleet", sites=sites, seed=DEMO_SEED, as_of=as_of, rounds=DEMO_ROUNDS,
                       hang=DEMO_HANG) as fleet:

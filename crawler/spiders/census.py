@@ -23,6 +23,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 
+from pucha import localtime
 from crawler.ledger import Ledger, MemoryLedger
 from crawler.linkcheck import CheckResult, is_file_url, origin
 from crawler.probes import ProbeSchedule
@@ -46,7 +47,7 @@ class CensusSpider(ChecksMixin, scrapy.Spider):
                  sink: Any = None, skip: Iterable[str] = (), ledger: Ledger | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.sweep = sweep
-        self.as_of = as_of or date.today()
+        self.as_of = as_of or localtime.today()
         self.sink = sink
         self.ledger = ledger or MemoryLedger()
         skip = set(skip)

@@ -23,6 +23,8 @@ import datetime as dt
 import re
 from typing import Iterator
 
+from pucha import localtime
+
 # Full-width forms (U+FF01..U+FF5E) fold to ASCII one to one, as does the
 # ideographic space; the text keeps its length, so match offsets stay valid.
 _FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
@@ -185,6 +187,6 @@ def _dateparser(s: str, as_of: dt.date | None) -> dt.date | None:
     except (ValueError, OverflowError):
         return None
     # dateparser reads almost anything as some date (2019-2021年 as year 5): keep plausible ones.
-    if got is None or not 1990 <= got.year <= (as_of or dt.date.today()).year + 1:
+    if got is None or not 1990 <= got.year <= (as_of or localtime.today()).year + 1:
         return None
     return got.date()

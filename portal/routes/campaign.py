@@ -11,13 +11,14 @@ from portal import campaign as campaigns
 from portal import exports, printing, results, tongbao
 from portal.access import actor, login_required, org_required
 from portal.models import Unit
-from portal.web import SHANGHAI, TEMPLATES, db, flash, redirect, render
+from pucha import localtime
+from portal.web import TEMPLATES, db, flash, redirect, render
 
 router = APIRouter()
 
 
 def today() -> dt.date:
-    return dt.datetime.now(SHANGHAI).date()
+    return localtime.today()
 
 
 @router.get("/campaign")

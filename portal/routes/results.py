@@ -15,6 +15,7 @@ from portal.campaign import current
 from portal.errors import NotFound, PortalError
 from portal.models import Recrawl, Unit
 from portal.web import db, flash, redirect, render
+from pucha import localtime
 from pucha.monitor.monitor_db import monitor_engine
 from pucha.monitor.trends import site_trends
 from pucha.report import write_xlsx
@@ -169,7 +170,7 @@ async def manual(request: Request, site_id: int, account=Depends(org_required)):
 @router.post("/results/site/{site_id}/recrawl")
 def start_recrawl(request: Request, site_id: int, as_of: str = Form(""), account=Depends(org_required)):
     store = results.store_of(request)
-    when = as_of[:10] if as_of else dt.datetime.now(tz=dt.timezone(dt.timedelta(hours=8))).date().isoformat()
+    when = as_of[:10] if as_of else localtime.today().isoformat()
     _as_of(request, store, when)  # validates the date
     with db(request) as s:
         site = visible_site(s, account, site_id)

@@ -15,7 +15,8 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Protocol
 
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+from pucha.localtime import SHANGHAI
+
 DAY = 86400.0
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (JSON, CheckConstraint, Date, DateTime, ForeignKey,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pucha.db import Base
+from pucha.localtime import now_utc
 
 SITE_STATUSES: tuple[str, ...] = ("running", "rectifying", "closed", "merged")
 DECISION_ACTIONS: tuple[str, ...] = ("confirm", "reject", "deduct")
@@ -30,7 +31,7 @@ FORM_FIELDS: tuple[str, ...] = (
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return now_utc()
 
 
 class Site(Base):

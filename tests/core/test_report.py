@@ -5,6 +5,7 @@ import json
 import time
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 
 from pucha.cli import main
@@ -97,7 +98,21 @@ def test_report_without_scorecards_says_what_to_do(home, capsys):
     assert "pucha sweep --as-of 2026-11-26" in capsys.readouterr().err
 
 
-def test_reviewer_decisions_count_in_the_next_report(home, capsys):
+# The sweep's day, and instants days to a year after it, at both sides of
+# midnight in Beijing (UTC+8) and in UTC: no calendar date or hour may change
+# which report a decision counts in.
+CLOCKS = ["2026-11-26T10:00:00+08:00", "2026-12-03T10:00:00+08:00", "2027-11-26T10:00:00+08:00",
+          "2026-12-03T23:30:00+08:00", "2026-12-04T00:30:00+08:00",
+          "2026-12-03T23:30:00+00:00", "2026-12-04T00:30:00+00:00"]
+
+
+@pytest.mark.parametrize("clock", CLOCKS)
+def test_reviewer_decisions_count_in_the_next_report(home, capsys, clock):
+    with time_machine.travel(clock, tick=True):
+        _decide_and_report(home, capsys)
+
+
+def _decide_and_report(home, capsys):
     scan(home)
     rep = report_json(capsys)
     cands = {c["what"]: c["id"] for c in rep["sites"][0]["needs_review"]}
@@ -123,6 +138,39 @@ def test_reviewer_decisions_count_in_the_next_report(home, capsys):
     s = report_json(capsys)["sites"][0]
     assert "accuracy.basic_info" not in {d["rule"] for d in s["deductions"]}
     assert "veto.serious_error" not in {v["rule"] for v in s["vetoes"]}
+
+
+@pytest.mark.parametrize("clock", ["2026-12-03T23:30:00+08:00", "2026-12-04T00:30:00+00:00"])
+def test_the_command_names_the_report_it_changed(home, capsys, clock):
+    with time_machine.travel(clock, tick=True):
+        scan(home)
+        cand = report_json(capsys)["sites"][0]["needs_review"][0]["id"]
+        assert main(["review", "confirm", cand, "--site", HOME, "--reviewer", "李四"]) == 0
+        assert f"counts in the report of {AS_OF} and every later one" in capsys.readouterr().out
+        assert main(["review", "deduct", "--rule", "accuracy.basic_info", "--count", "1", "--site", HOME,
+                     "--reviewer", "李四"]) == 0
+        assert f"counts in the report of {AS_OF}" in capsys.readouterr().out
+
+
+def test_an_explicit_as_of_still_chooses_the_report(home, capsys):
+    with time_machine.travel("2026-12-03T10:00:00+08:00", tick=True):
+        scan(home)
+        assert main(["review", "deduct", "--rule", "accuracy.basic_info", "--count", "2", "--site", HOME,
+                     "--reviewer", "李四", "--as-of", "2026-12-01"]) == 0
+        assert "counts in the report of 2026-12-01" in capsys.readouterr().out
+        s = report_json(capsys)["sites"][0]  # the 11-26 report comes before the decision's
+        assert "accuracy.basic_info" not in {d["rule"] for d in s["deductions"]}
+
+
+def test_census_today_is_beijing_today():
+    from pucha import localtime
+
+    with time_machine.travel("2026-12-03T23:30:00+00:00", tick=False):
+        assert localtime.today().isoformat() == "2026-12-04"
+    with time_machine.travel("2026-12-04T00:30:00+08:00", tick=False):
+        assert localtime.today().isoformat() == "2026-12-04"
+    with time_machine.travel("2026-12-03T15:59:59+00:00", tick=False):
+        assert localtime.today().isoformat() == "2026-12-03"
 
 
 def test_review_refuses_what_it_cannot_record(home, capsys):

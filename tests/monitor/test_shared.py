@@ -20,6 +20,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from pucha import localtime
 from pucha.monitor.checkpoint import Checkpoint
 from pucha.monitor.clock import SystemClock
 from pucha.monitor.schedule import first_slot_from, next_slot
@@ -40,7 +41,7 @@ class FleetThread:
     """The SimFleet on the real clock, in a thread of its own (the monitors are other processes)."""
 
     def __init__(self, plans):
-        self.fleet = SimFleet(plans, date.today() - timedelta(days=1), SystemClock())
+        self.fleet = SimFleet(plans, localtime.today() - timedelta(days=1), SystemClock())
         self.loop = asyncio.new_event_loop()
         self.ready = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
