@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from portal_client import Portal, build_world
-from pucha.cli import today_shanghai
+from pucha.localtime import today as today_shanghai
 from pucha.db import session_scope
 from pucha.fleet.runner import FleetProcess
 from pucha.registry.importer import import_registry
