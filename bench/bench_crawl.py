@@ -6,8 +6,8 @@ Both run in this invocation on the same machine, so the ratio says how close
 pucha's crawl, with full page understanding, event emission, link checks and
 scoring, comes to Scrapy's own bare crawl here, whatever the machine's load.
 
-The crawl runs as a census office runs it: ``python -m pucha registry import``
-then ``python -m pucha sweep`` in a subprocess, embedded, with PUCHA_HOME in
+The crawl runs as a census office runs it: ``python -m census registry import``
+then ``python -m census sweep`` in a subprocess, embedded, with PUCHA_HOME in
 a temporary directory and politeness lowered for loopback (printed).  The
 fleet serves from its own process; on a small machine it competes with the
 crawler for the same cores, so its CPU time is printed beside the crawl's.
@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pucha.fleet.runner import FleetProcess  # noqa: E402
+from pucha_fleet.runner import FleetProcess  # noqa: E402
 
 BIN = Path(sys.executable).parent
 AS_OF = "2026-11-26"
@@ -89,11 +89,11 @@ def pucha_crawl(workdir: Path, sites: int, pages_per_site: int, seed: int, profi
     with FleetProcess(workdir / "fleet", sites=sites, seed=seed, as_of=AS_OF, rounds=1, hang=HANG,
                       pages_per_site=pages_per_site, startup_timeout=600) as fleet:
         served = sum(s["pages"] for s in fleet.sites)
-        code, _, _, _, out = run_measured([sys.executable, "-m", "pucha", "registry", "import",
+        code, _, _, _, out = run_measured([sys.executable, "-m", "census", "registry", "import",
                                            str(fleet.registry_xlsx)], env=env, cwd=REPO)
         if code != 0:
             raise SystemExit(f"registry import failed ({code}):\n{out[-3000:]}")
-        sweep = [sys.executable, "-m", "pucha", "sweep", "--as-of", AS_OF, "--probe-rounds", "1",
+        sweep = [sys.executable, "-m", "census", "sweep", "--as-of", AS_OF, "--probe-rounds", "1",
                  "--probe-interval", "0", "--probe-timeout", str(TIMEOUT), "--link-timeout", str(TIMEOUT), "-q"]
         if profile:
             sweep[1:1] = ["-m", "cProfile", "-o", profile]  # python -m cProfile -o OUT -m pucha sweep ...

@@ -3,10 +3,10 @@
     .venv/bin/python bench/bench_crawl_workers.py [--sites 100] [--pages-per-site 60] [--repeat 1]
 
 Starts, each a process of its own on loopback: the synthetic fleet
-(pucha.fleet.FleetProcess), a private redis-server and a Tansu Kafka broker
+(pucha_fleet.FleetProcess), a private redis-server and a Tansu Kafka broker
 (tests/servicekit).  Imports the fleet's registry, then for each worker count
 publishes a sweep on the board and starts that many
-``python -m pucha.distributed.crawlproc SWEEP`` processes (what
+``python -m census.distributed.crawlproc SWEEP`` processes (what
 ``pucha worker --role crawl`` runs), which share the Redis frontier and end
 when every site is done.  Pages/s = the sweep's pages (Redis stats) over the
 wall time from start to the last worker's exit; runs alternate 1, 2, 1, 2...
@@ -35,8 +35,8 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 from crawler.frontier.keys import SweepKeys, connect  # noqa: E402
-from pucha.distributed.board import SweepBoard  # noqa: E402
-from pucha.fleet.runner import FleetProcess  # noqa: E402
+from census.distributed.board import SweepBoard  # noqa: E402
+from pucha_fleet.runner import FleetProcess  # noqa: E402
 from servicekit import RedisServer, TansuBroker  # noqa: E402
 
 AS_OF = "2026-11-26"
@@ -76,7 +76,7 @@ def run_workers(n: int, env: dict, redis_url: str, sites: list[str], servers: di
     for i in range(n):
         log = open(log_dir / f"{sweep}-{i}.log", "w")
         logs.append(log)
-        procs.append(subprocess.Popen([sys.executable, "-m", "pucha.distributed.crawlproc", sweep], env=env,
+        procs.append(subprocess.Popen([sys.executable, "-m", "census.distributed.crawlproc", sweep], env=env,
                                       cwd=REPO, stdout=log, stderr=subprocess.STDOUT))
     worker_cpu, ends = [], []
     try:
@@ -143,7 +143,7 @@ def main() -> int:
             env.update(BENCH_ENV, PUCHA_HOME=str(home), PUCHA_DATABASE_URL=f"sqlite:///{home / 'registry.sqlite3'}",
                        PUCHA_REDIS_URL=redis_server.url, PUCHA_KAFKA_BOOTSTRAP=broker.bootstrap,
                        PYTHONPATH=str(REPO))
-            out = subprocess.run([sys.executable, "-m", "pucha", "registry", "import", str(fleet.registry_xlsx)],
+            out = subprocess.run([sys.executable, "-m", "census", "registry", "import", str(fleet.registry_xlsx)],
                                  env=env, cwd=REPO, capture_output=True, text=True)
             if out.returncode != 0:
                 raise SystemExit(f"registry import failed:\n{out.stderr[-3000:]}")

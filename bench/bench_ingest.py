@@ -4,7 +4,7 @@
 
 Starts a private ClickHouse server (tests/servicekit), makes ``--rows``
 realistic events (Page and ListItems JSON), packs them into Kafka message
-values and headers as KafkaSink does (pucha.distributed.packing), and times,
+values and headers as KafkaSink does (pucha.transport.packing), and times,
 interleaved round by round so that the shared machine's load falls on all
 alike:
 
@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from clickhouse_driver import Client  # noqa: E402
 
-from pucha.distributed import packing  # noqa: E402
+from pucha.transport import packing  # noqa: E402
 from pucha.events import Item, ListItems, Page  # noqa: E402
 from pucha.store.clickhouse import INSERT_BATCH, ClickHouseStore  # noqa: E402
 from servicekit import ClickHouseServer  # noqa: E402
@@ -88,7 +88,7 @@ def from_kafka(url: str, n: int, workdir: Path) -> tuple[float, int]:
     is not a cost per event), and the last partial batch waits 0.25 s instead of run_ingest's 1 s."""
     from ingest.kafka_to_store import IngestStats, run_ingest
     from pucha import settings as settings_mod
-    from pucha.distributed.kafka import KafkaSink, KafkaSource
+    from pucha.transport.kafka import KafkaSink, KafkaSource
     from pucha.events import from_json
     from servicekit import TansuBroker
 

@@ -8,14 +8,14 @@ site's homepage on 127.0.0.1 by path: a ~20 KB list page, 2% of them slow
 a process of its own, so its CPU (getrusage) and peak RSS are its own:
 
 - baseline: a bare aiohttp loop sending GETs at the same mean rate;
-- monitor: pucha.monitor's Monitor on the real clock over the same sites,
+- monitor: census.monitor's Monitor on the real clock over the same sites,
   storing every probe (embedded SQLite store) and saving its checkpoint.
 
 ``--snapshots steady`` (default) starts the monitor as it is after a day of
 running: every homepage was read once today, so a probe only reads a page
 that changed; ``first`` is the first day, when every probe is a site's first
 of the day and its page is due a read (the worst case): those reads are
-paced (pucha.monitor.snapshots.SnapshotKeeper, every site read within half
+paced (census.monitor.snapshots.SnapshotKeeper, every site read within half
 a day), so the first day costs about what a steady day does.  Target (issue 7): the rate
 held with at most 10% of one core and 500 MB.
 """
@@ -125,9 +125,9 @@ async def baseline(port: int, sites: int, seconds: float) -> dict:
 
 
 async def monitor(port: int, sites: int, seconds: float, snapshots: str) -> dict:
-    from pucha.monitor.checkpoint import Checkpoint
-    from pucha.monitor.clock import SystemClock, day_of
-    from pucha.monitor.scheduler import Monitor
+    from census.monitor.checkpoint import Checkpoint
+    from census.monitor.clock import SystemClock, day_of
+    from census.monitor.scheduler import Monitor
     from pucha.registry.records import SiteRecord
     from pucha.store.embedded import EmbeddedStore
 

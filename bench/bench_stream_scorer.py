@@ -7,7 +7,7 @@ Starts a private Tansu broker (tests/servicekit) and produces the events of
 each site's SiteDone last) twice, under two topic prefixes:
 
 - batched: as ``KafkaSink`` sends them, up to a hundred events of one site
-  and kind per message (pucha.distributed.packing);
+  and kind per message (pucha.transport.packing);
 - single: one event per message (``KafkaSink(batch_events=1)``), the format
   before batching, for comparison (skipped with ``--skip-single``).
 
@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from kafka import KafkaConsumer  # noqa: E402
 
-from pucha.distributed.kafka import KafkaSink, KafkaSource, all_topics  # noqa: E402
+from pucha.transport.kafka import KafkaSink, KafkaSource, all_topics  # noqa: E402
 from pucha.events import Item, LinkCheck, Links, ListItems, Page, Probe, SiteDone  # noqa: E402
 from pucha.registry.records import ColumnRecord, SiteRecord  # noqa: E402
 from pucha.store.base import SweepInfo  # noqa: E402

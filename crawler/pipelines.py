@@ -5,7 +5,7 @@ from pucha.events import Event
 
 
 class EventPipeline:
-    """Hands each event to the spider's ``emit`` (in-process hand-off or Kafka, see pucha.bus)."""
+    """Hands each event to the spider's ``emit`` (in-process hand-off or Kafka, see pucha.transport)."""
 
     def __init__(self, crawler):
         self.crawler = crawler

@@ -14,7 +14,7 @@ The first successful probe's response is also the crawl's homepage
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Iterable
+from typing import Any, Iterable, Protocol
 
 from scrapy import Request
 
@@ -24,12 +24,25 @@ from .scanstatus import HTTP, classify
 from .settings import HANDLED_STATUSES
 from .siterun import SiteRun
 
-if TYPE_CHECKING:
-    from .spiders.census import CensusSpider
+class ProbingSpider(Protocol):
+    """What the schedule needs of its spider (crawler.spiders.census.CensusSpider): named here
+    so that the probes do not import the spider that imports them."""
+
+    sweep: str
+    crawler: Any
+    ledger: Any
+    runs: dict[str, SiteRun]
+    stats_live: dict[str, int]
+
+    def emit(self, event: Any) -> None: ...
+
+    def crawl_home(self, run: SiteRun, response: Any, error: str | None = None) -> Any: ...
+
+    def finish_if_done(self, home: str) -> Any: ...
 
 
 class ProbeSchedule:
-    def __init__(self, spider: "CensusSpider", rounds: int, interval: float, timeout: float):
+    def __init__(self, spider: ProbingSpider, rounds: int, interval: float, timeout: float):
         self.spider = spider
         self.rounds = rounds
         self.interval = interval

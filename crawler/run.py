@@ -31,11 +31,12 @@ def run_crawl(cfg: Settings, sites: Iterable[SiteRecord], *, sweep: str, as_of: 
 
     if on_tick is not None:
         from scrapy import signals
-
-        from pucha.progress import poll
+        from twisted.internet.task import LoopingCall
 
         def opened(spider) -> None:
-            state["loop"] = poll(lambda: on_tick(dict(spider.stats_live)))
+            # the caller's progress display, a few times a second, on the crawl's own reactor
+            state["loop"] = LoopingCall(lambda: on_tick(dict(spider.stats_live)))
+            state["loop"].start(0.5, now=False)
 
         def closed(spider) -> None:
             loop = state.get("loop")

@@ -2,7 +2,7 @@
 
 A consumer group (``pucha-ingest``) over every event topic.  Events are cut
 from the messages as columns of bytes, ids from the headers, without parsing
-any JSON (pucha.distributed.packing.EventColumns), gathered until
+any JSON (pucha.transport.packing.EventColumns), gathered until
 ``batch_rows`` or ``flush_seconds``, written in one columnar insert, and only
 then are the offsets committed.  The insert runs in a thread of its own while
 the next batch is read, and the consumer commits a batch's offsets once it is
@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from pucha.distributed.packing import EventColumns
+from pucha.transport.packing import EventColumns
 from pucha.errors import ServiceUnavailable
 from pucha.events import from_json
 from pucha.settings import Settings
@@ -57,7 +57,7 @@ def write_columns(store, cols: EventColumns) -> None:
 def run_ingest(settings: Settings, stop_event: threading.Event | None = None, *, batch_rows: int = 100_000,
                flush_seconds: float = 1.0, source=None, store=None, stats: IngestStats | None = None) -> IngestStats:
     """Move events until ``stop_event`` is set; flushes and commits what it holds before returning."""
-    from pucha.distributed.kafka import KafkaSource
+    from pucha.transport.kafka import KafkaSource
     from pucha.store import open_store
 
     stop = stop_event or threading.Event()

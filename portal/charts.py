@@ -65,7 +65,7 @@ def bar_chart(bars: list[Bar], *, caption: str, unit: str = "", top: float | Non
 
 
 def daily_availability_chart(rows: list[dict]) -> Markup:
-    """The monitor's days (pucha.monitor.trends.site_trends): availability % per day."""
+    """The monitor's days (census.monitor.trends.site_trends): availability % per day."""
     bars = []
     for r in rows:
         avail = r.get("availability")

@@ -1,5 +1,5 @@
 """Excel exports of the portal's tables and of the 通报 (openpyxl, in the
-style of pucha/report/xlsx.py: bold wrapped headers, frozen first row)."""
+style of census/report/xlsx.py: bold wrapped headers, frozen first row)."""
 from __future__ import annotations
 
 import io

@@ -61,7 +61,7 @@ def start(session: Session, actor: Account, site: Site, as_of: str, settings: Se
     logs = settings.home / "recrawls"
     logs.mkdir(parents=True, exist_ok=True)
     job.log_path = str(logs / f"recrawl-{job.id}.log")
-    cmd = [sys.executable, "-m", "pucha", "sweep", "--as-of", as_of, "--site", site.home_url, "--quiet"]
+    cmd = [sys.executable, "-m", "census", "sweep", "--as-of", as_of, "--site", site.home_url, "--quiet"]
     with open(job.log_path, "wb") as log:
         proc = subprocess.Popen(cmd, env=sweep_env(settings, db_url), stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)

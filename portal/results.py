@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import Account, SiteOwner, Unit
-from pucha.monitor.schedule import is_monitor_sweep
+from census.monitor.schedule import is_monitor_sweep
 from pucha.registry.model import Site
-from pucha.report import build_report
+from census.report import build_report
 from pucha.store import open_store
 from pucha.store.regions import RegionRow
 from scorers.decision_store import load_decisions

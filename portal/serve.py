@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import argparse
 import sys
 
 from pucha import settings as pucha_settings
@@ -62,3 +63,14 @@ def command(settings: pucha_settings.Settings, action: str, host: str, port: int
     if action == "probe-closed":
         return probe_closed(settings)
     return serve(settings, host=host, port=port)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Adds ``pucha portal`` to the command line (entry point ``pucha.commands``)."""
+    po = subparsers.add_parser("portal", help="the web portal (registration, review, results)")
+    po.add_argument("action", nargs="?", default="serve", choices=("serve", "init-admin", "probe-closed"),
+                    help="serve (default); init-admin: create the first national account; "
+                         "probe-closed: probe closed sites once")
+    po.add_argument("--host", default="127.0.0.1")
+    po.add_argument("--port", type=int, default=8000)
+    po.set_defaults(func=lambda args: command(pucha_settings.load(), args.action, host=args.host, port=args.port))

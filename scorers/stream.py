@@ -207,7 +207,7 @@ class StreamScorer:
 def run_scorer(settings: Settings, stop_event: threading.Event | None = None, *, source=None, store=None,
                settle: float = 5.0, scorer: StreamScorer | None = None) -> ScorerStats:
     """Score sites from Kafka until ``stop_event`` is set."""
-    from pucha.distributed.kafka import KafkaSource
+    from pucha.transport.kafka import KafkaSource
     from pucha.store import open_store
 
     stop = stop_event or threading.Event()

@@ -16,9 +16,9 @@ from portal.errors import NotFound, PortalError
 from portal.models import Recrawl, Unit
 from portal.web import db, flash, redirect, render
 from pucha import localtime
-from pucha.monitor.monitor_db import monitor_engine
-from pucha.monitor.trends import site_trends
-from pucha.report import write_xlsx
+from census.monitor.monitor_db import monitor_engine
+from census.monitor.trends import site_trends
+from census.report import write_xlsx
 from scorers.rulebook import load_rulebook
 
 router = APIRouter()

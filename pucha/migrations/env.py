@@ -2,18 +2,22 @@
 
 ``init_db`` hands over an open connection in ``config.attributes``; run by
 Alembic's own commands (``pucha.db.alembic_config``) the URL in the config is
-used instead.  Modules declaring tables are imported below so that
-autogenerate sees them: the portal adds its own import here.
+used instead.  The modules declaring tables are the ``pucha.tables`` entry
+points (pyproject.toml): the core's registry, the monitor's days, the portal's
+accounts and filings.  They are loaded by name so that autogenerate sees every
+table while the core imports nothing above it.
 """
 from __future__ import annotations
+
+from importlib import metadata
 
 from alembic import context
 from sqlalchemy import create_engine
 
 from pucha.db import Base
-import pucha.registry.model  # noqa: F401  (declares the registry tables)
-import portal.models  # noqa: F401  (declares the portal tables)
-import pucha.monitor.monitor_db  # noqa: F401  (declares the monitor tables)
+
+for _tables in metadata.entry_points(group="pucha.tables"):
+    _tables.load()
 
 target_metadata = Base.metadata
 

@@ -1,4 +1,4 @@
-"""Events packed several to a Kafka message (pucha.distributed.packing) and decoded many at once (from_dicts)."""
+"""Events packed several to a Kafka message (pucha.transport.packing) and decoded many at once (from_dicts)."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,7 @@ import json
 import pytest
 
 from pucha import events as ev
-from pucha.distributed import packing
+from pucha.transport import packing
 
 from .test_events import samples
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
-from pucha.cli import main
+from census.cli import main
 from pucha.events import Item, Links, LinkCheck, ListItems, Probe, TextFinding
 from pucha.registry.records import SiteRecord
 from pucha.store.base import SweepInfo

@@ -1,4 +1,4 @@
-"""The probe command of the Kubernetes manifests, `python -m pucha.distributed.health`, against real services.
+"""The probe command of the Kubernetes manifests, `python -m census.distributed.health`, against real services.
 
 Run as the kubelet runs it: a subprocess with PUCHA_* in its environment,
 judged by its exit code and its one line per service.
@@ -22,7 +22,7 @@ POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 def health(role: str, env_extra: dict[str, str], tmp_path: Path, *more: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PUCHA_")}
     env.update({"PUCHA_HOME": str(tmp_path), "PUCHA_CONFIG": "", "PYTHONPATH": str(ROOT), **env_extra})
-    return subprocess.run([sys.executable, "-m", "pucha.distributed.health", "--role", role, *more], env=env,
+    return subprocess.run([sys.executable, "-m", "census.distributed.health", "--role", role, *more], env=env,
                           text=True, capture_output=True, timeout=60, cwd=tmp_path)
 
 

@@ -168,7 +168,7 @@ def test_service_urls_name_services_of_the_deployment(rendered):
 
 
 def test_kafka_topics_are_the_event_kinds(rendered):
-    from pucha.distributed.kafka import all_topics
+    from pucha.transport.kafka import all_topics
 
     name, objs = rendered
     data = settings_data(objs)
@@ -210,8 +210,8 @@ def test_every_container_has_probes_and_resources(rendered):
 
 
 def test_probes_run_real_health_roles_and_commands_are_real_pucha_commands(rendered):
-    from pucha.cli import build_parser
-    from pucha.distributed.health import ROLES
+    from census.cli import build_parser
+    from census.distributed.health import ROLES
 
     name, objs = rendered
     parser = build_parser()
@@ -220,7 +220,7 @@ def test_probes_run_real_health_roles_and_commands_are_real_pucha_commands(rende
         for c in spec["containers"]:
             for probe in (c.get("readinessProbe"), c.get("livenessProbe")):
                 cmd = (probe or {}).get("exec", {}).get("command", [])
-                if cmd[:3] == ["python", "-m", "pucha.distributed.health"]:
+                if cmd[:3] == ["python", "-m", "census.distributed.health"]:
                     role = cmd[cmd.index("--role") + 1]
                     assert role in ROLES, f"{name}: {where} probes an unknown role {role}"
                     seen_roles.add(role)

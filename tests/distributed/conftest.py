@@ -12,7 +12,7 @@ from sweepkit import AS_OF, HANG, SITES, SWEEP_ARGS, base_env, pucha
 
 @pytest.fixture(scope="session")
 def fleet(tmp_path_factory):
-    from pucha.fleet import FleetProcess
+    from pucha_fleet import FleetProcess
 
     # The hang lasts past the sweeps' timeouts (sweepkit.TIMEOUT: SWEEP_ARGS, PUCHA_PAGE_TIMEOUT).
     with FleetProcess(tmp_path_factory.mktemp("dfleet"), sites=SITES, seed=11, as_of=AS_OF, rounds=3,

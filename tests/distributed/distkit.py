@@ -28,7 +28,7 @@ class Cluster:
     def start(self, name: str, args: list[str]) -> subprocess.Popen:
         path = self.logdir / f"{len(self.procs):02d}-{name}.log"
         with open(path, "w") as log:  # a file, not a pipe: nobody reads a pipe while the sweep runs
-            proc = subprocess.Popen([sys.executable, "-m", "pucha", *args], env=self.env, cwd=ROOT, stdout=log,
+            proc = subprocess.Popen([sys.executable, "-m", "census", *args], env=self.env, cwd=ROOT, stdout=log,
                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         proc.name, proc.log_path = name, path  # type: ignore[attr-defined]
         self.procs.append(proc)
@@ -81,7 +81,7 @@ def progress(redis_url: str) -> dict[str, int]:
     """The active sweep's counters in Redis (pages, checks, probes, events) and sites done; {} before it starts."""
     from crawler.frontier.keys import SweepKeys, connect
     from crawler.frontier.ledger import RedisLedger
-    from pucha.distributed.board import SweepBoard
+    from census.distributed.board import SweepBoard
 
     client = connect(redis_url)
     try:

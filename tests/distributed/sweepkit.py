@@ -32,7 +32,7 @@ def base_env(home: Path) -> dict[str, str]:
 
 
 def pucha(args: list[str], env: dict[str, str], **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pucha", *args], env=env, text=True, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "census", *args], env=env, text=True, capture_output=True,
                           cwd=ROOT, **kw)
 
 

@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.services, pytest.mark.slow]
 
 def publish(redis_url: str, sites: list[str], params: dict) -> str:
     from crawler.frontier.keys import connect
-    from pucha.distributed.board import SweepBoard
+    from census.distributed.board import SweepBoard
 
     sweep = f"{AS_OF}T-test-{int(time.time() * 1000) % 10**8}"
     SweepBoard(connect(redis_url)).publish(sweep, {"sweep": sweep, "as_of": AS_OF, "sites": sites,
@@ -35,14 +35,14 @@ def publish(redis_url: str, sites: list[str], params: dict) -> str:
 def crawl_worker(sweep: str, env: dict) -> subprocess.Popen:
     # The log goes to a file: a pipe nobody reads fills up and blocks the worker.
     log = open(Path(env["PUCHA_HOME"]) / f"crawl-{sweep}-{time.monotonic_ns()}.log", "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "pucha.distributed.crawlproc", sweep], env=env, cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "census.distributed.crawlproc", sweep], env=env, cwd=ROOT,
                             stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     proc.log = log  # type: ignore[attr-defined]
     return proc
 
 
 def read_events(bootstrap: str, prefix: str, sweep: str, n_sites: int, timeout: float = 120.0) -> list:
-    from pucha.distributed.kafka import KafkaSource
+    from pucha.transport.kafka import KafkaSource
 
     src = KafkaSource(bootstrap, f"g-{sweep}", prefix, session_timeout=6.0)
     events, done, quiet = [], set(), 0
@@ -71,7 +71,7 @@ def score(events: list, sweep: str, home, sites: list[str]) -> dict[str, dict]:
     scorer = SiteScorer(store, sweep, records, date.fromisoformat(AS_OF))
     for site in sites:
         scorer.score_and_store(site)
-    from pucha.report import build_report
+    from census.report import build_report
 
     report = build_report(store.scorecards(AS_OF), AS_OF, [], "2015")
     return {s["home_url"]: s for s in report["sites"]}
@@ -117,7 +117,7 @@ def test_two_crawl_workers_give_the_embedded_scorecards(redis_ns, kafka_broker, 
               if essence(cards[s]) != essence(embedded_cards[s])}
     assert not differ, differ
     # Both agree with the fleet's truth as well.
-    from pucha.demo import compare_with_truth
+    from census.demo import compare_with_truth
 
     agree, diffs = compare_with_truth({"sites": list(cards.values())}, fleet.truth)
     assert agree == SITES, diffs

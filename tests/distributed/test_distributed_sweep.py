@@ -54,7 +54,7 @@ def dist_env(tmp_path, registry_home, redis_ns, bootstrap: str, prefix: str, cli
 
 
 def check_like_embedded(env: dict, embedded_cards: dict, embedded_pages: set, fleet) -> None:
-    from pucha.demo import compare_with_truth
+    from census.demo import compare_with_truth
     from pucha.store.clickhouse import ClickHouseStore
 
     cards = report_cards(env)

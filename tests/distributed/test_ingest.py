@@ -8,7 +8,7 @@ import pytest
 
 from ingest.kafka_to_store import IngestStats, run_ingest
 from pucha import settings as settings_mod
-from pucha.distributed.kafka import KafkaSink
+from pucha.transport.kafka import KafkaSink
 from pucha.events import Page, SiteDone
 from pucha.store.clickhouse import ClickHouseStore
 

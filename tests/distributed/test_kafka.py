@@ -6,7 +6,7 @@ import time
 import pytest
 from kafka import KafkaAdminClient
 
-from pucha.distributed.kafka import KafkaSink, KafkaSource, all_topics, ensure_topics
+from pucha.transport.kafka import KafkaSink, KafkaSource, all_topics, ensure_topics
 from pucha.errors import ServiceUnavailable
 from pucha.events import Page, Probe, SiteDone
 from servicekit import free_port

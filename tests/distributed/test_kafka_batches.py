@@ -1,5 +1,5 @@
 """Several events per Kafka message, against the real Tansu broker: how the sink gathers them and the source
-unpacks them (pucha.distributed.packing)."""
+unpacks them (pucha.transport.packing)."""
 from __future__ import annotations
 
 import time
@@ -7,8 +7,8 @@ import time
 import pytest
 from kafka import KafkaProducer
 
-from pucha.distributed.kafka import KafkaSink, KafkaSource, topic_name
-from pucha.distributed.packing import pack
+from pucha.transport.kafka import KafkaSink, KafkaSource, topic_name
+from pucha.transport.packing import pack
 from pucha.events import Page, SiteDone
 
 pytestmark = pytest.mark.services

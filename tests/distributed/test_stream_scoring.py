@@ -21,8 +21,8 @@ import pytest
 
 from ingest.kafka_to_store import run_ingest
 from pucha import settings as settings_mod
-from pucha.distributed.kafka import KafkaSink
-from pucha.fleet import FleetProcess
+from pucha.transport.kafka import KafkaSink
+from pucha_fleet import FleetProcess
 from pucha.store.clickhouse import ClickHouseStore
 from pucha.store.embedded import EmbeddedStore
 from pucha.store.regions import region_rows
@@ -41,7 +41,7 @@ def swept(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PUCHA_")}
     env.update(PUCHA_HOME=str(home), PUCHA_DELAY_PER_HOST="0.02", PUCHA_RETRIES="1")
     with FleetProcess(home / "fleet", sites=12, seed=11, as_of=AS_OF, rounds=6, hang=2.0) as fleet:
-        run = lambda *a: subprocess.run([sys.executable, "-m", "pucha", *a], env=env, cwd=home, check=True,  # noqa: E731
+        run = lambda *a: subprocess.run([sys.executable, "-m", "census", *a], env=env, cwd=home, check=True,  # noqa: E731
                                         capture_output=True, text=True, timeout=400)
         run("registry", "import", str(fleet.registry_xlsx))
         run("sweep", "--as-of", AS_OF, "--probe-rounds", "6", "--probe-interval", "0.2", "--probe-timeout", "1.0",

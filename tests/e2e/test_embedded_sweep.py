@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pucha.demo import compare_with_truth
-from pucha.fleet.runner import FleetProcess
+from census.demo import compare_with_truth
+from pucha_fleet.runner import FleetProcess
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,7 @@ def env_for(home: Path) -> dict[str, str]:
 
 
 def pucha(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pucha", *args], env=env_for(home), text=True,
+    return subprocess.run([sys.executable, "-m", "census", *args], env=env_for(home), text=True,
                           capture_output=True, check=check, timeout=600)
 
 
@@ -85,7 +85,7 @@ def test_csv_registry_gives_the_same_scorecards(fleet, tmp_path):
 
 def test_a_sweep_killed_midway_resumes_without_loss_or_double_counting(fleet, tmp_path):
     pucha(tmp_path, "registry", "import", str(fleet.registry_xlsx))
-    proc = subprocess.Popen([sys.executable, "-m", "pucha", "sweep", *SWEEP_ARGS], env=env_for(tmp_path),
+    proc = subprocess.Popen([sys.executable, "-m", "census", "sweep", *SWEEP_ARGS], env=env_for(tmp_path),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     db = tmp_path / "results.sqlite3"
     deadline = time.monotonic() + 240

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pucha.fleet import FleetProcess
+from pucha_fleet import FleetProcess
 
 AS_OF = "2026-11-26"
 ROUNDS = 20

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pucha.fleet.generate import generate
-from pucha.fleet.profiles import DATE_FORMS, DECLARATIONS, ENCODINGS, FAMILIES, PAGINATIONS
-from pucha.fleet.site import Net, Site
-from pucha.fleet.truth import compute
+from pucha_fleet.generate import generate
+from pucha_fleet.profiles import DATE_FORMS, DECLARATIONS, ENCODINGS, FAMILIES, PAGINATIONS
+from pucha_fleet.site import Net, Site
+from pucha_fleet.truth import compute
 
 AS_OF = date(2026, 11, 26)
 

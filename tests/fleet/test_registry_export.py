@@ -8,7 +8,7 @@ import pytest
 
 from pucha.categories import CATEGORIES
 from pucha.db import dispose_engine
-from pucha.fleet.export import COLUMN_HEADERS, SITE_HEADERS
+from pucha_fleet.export import COLUMN_HEADERS, SITE_HEADERS
 from pucha.registry.importer import import_registry
 from pucha.registry.loader import load_sites
 

@@ -14,7 +14,7 @@ import pytest
     (["--as-of", "2026-11-26", "--ip-prefix", "10.0"], "--ip-prefix"),
 ])
 def test_bad_arguments_are_named(tmp_path, args, named):
-    r = subprocess.run([sys.executable, "-m", "pucha.fleet", "serve", "--out", str(tmp_path), *args],
+    r = subprocess.run([sys.executable, "-m", "pucha_fleet", "serve", "--out", str(tmp_path), *args],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and named in r.stderr
     assert not (tmp_path / "fleet.json").exists()

@@ -137,7 +137,7 @@ def test_soft_404_big_page_calendar_and_robots(fleet):
 
 
 def test_stopping_leaves_nothing_listening(tmp_path):
-    from pucha.fleet import FleetProcess
+    from pucha_fleet import FleetProcess
 
     with FleetProcess(tmp_path, sites=2, seed=1, as_of="2026-11-26", rounds=5, hang=1) as f:
         host, port = f.sites[0]["home_url"][7:-1].split(":")

@@ -7,11 +7,11 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from pucha import categories as C
-from pucha.fleet.builder import Builder, healthy
-from pucha.fleet.designed import DESIGNED
-from pucha.fleet.profiles import HomeList, ItemSpec
-from pucha.fleet.site import Net, Site
-from pucha.fleet.truth import compute, within
+from pucha_fleet.builder import Builder, healthy
+from pucha_fleet.designed import DESIGNED
+from pucha_fleet.profiles import HomeList, ItemSpec
+from pucha_fleet.site import Net, Site
+from pucha_fleet.truth import compute, within
 
 NET = Net({i: f"http://127.31.0.{i + 1}:8000" for i in range(60)}, "http://127.31.250.1:8001", "http://127.31.251.1:8002")
 

@@ -4,7 +4,7 @@ It runs in the test's own event loop and reads the same SimulatedClock as
 the monitor, so what a homepage shows depends on the simulated time.  Its
 ground truth is computed here from the site plans alone (which simulated
 moments fail, which items exist when), through the published schedule of
-slots (pucha.monitor.schedule): the truth of "what a perfect monitor would
+slots (census.monitor.schedule): the truth of "what a perfect monitor would
 have seen".
 """
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from pucha.monitor.clock import day_of, day_start
-from pucha.monitor.schedule import slots_of_day
+from census.monitor.clock import day_of, day_start
+from census.monitor.schedule import slots_of_day
 
 HEADERS = ("部门/地区", "网站名称", "网站类型", "ICP备案编号", "首页网址", "网站主管单位", "办公地址",
            "负责人姓名", "负责人职务", "负责人办公电话", "负责人手机", "负责人电子邮箱",

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from pucha.monitor import alerts
-from pucha.monitor.clock import day_start
-from pucha.monitor.monitor_db import alerts as alerts_table, monitor_engine
-from pucha.monitor.watch import FailureWindow
+from census.monitor import alerts
+from census.monitor.clock import day_start
+from census.monitor.monitor_db import alerts as alerts_table, monitor_engine
+from census.monitor.watch import FailureWindow
 from pucha.registry.records import SiteRecord
 
 from .conftest import make_settings

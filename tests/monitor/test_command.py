@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from pucha.monitor.checkpoint import Checkpoint
+from census.monitor.checkpoint import Checkpoint
 from pucha.registry.importer import import_registry
 from pucha.store import open_store
 
@@ -30,7 +30,7 @@ def test_monitor_command_probes_until_sigterm_and_saves_its_position(tmp_path):
     fleet = SimFleet([Plan("a", "北京市"), Plan("b", "天津市")], None, None)  # only for its registry files
     fleet.port = port
     import_registry(*fleet.write_registry(tmp_path), url=settings.database_url)
-    proc = subprocess.Popen([sys.executable, "-m", "pucha", "monitor", "--probes-per-day", "28800"],
+    proc = subprocess.Popen([sys.executable, "-m", "census", "monitor", "--probes-per-day", "28800"],
                             env=_env(settings), cwd=tmp_path, stderr=subprocess.PIPE, text=True)
     try:
         time.sleep(12)  # 3 s between a site's slots
@@ -53,6 +53,6 @@ def test_monitor_command_probes_until_sigterm_and_saves_its_position(tmp_path):
 ])
 def test_monitor_command_refuses_what_cannot_work(tmp_path, argv, message):
     settings = make_settings(tmp_path)
-    out = subprocess.run([sys.executable, "-m", "pucha", "monitor", *argv], env=_env(settings), cwd=tmp_path,
+    out = subprocess.run([sys.executable, "-m", "census", "monitor", *argv], env=_env(settings), cwd=tmp_path,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and message in out.stderr, out.stderr

@@ -7,11 +7,11 @@ from datetime import date
 
 from aiohttp import web
 
-from pucha.monitor import alerts
-from pucha.monitor.clock import DAY, day_end, day_of, day_start
-from pucha.monitor.monitor_db import monitor_engine
-from pucha.monitor.prober import new_session, probe
-from pucha.monitor.schedule import first_slot_from, monitor_sweeps_between, next_slot, slots_of_day
+from census.monitor import alerts
+from census.monitor.clock import DAY, day_end, day_of, day_start
+from census.monitor.monitor_db import monitor_engine
+from census.monitor.prober import new_session, probe
+from census.monitor.schedule import first_slot_from, monitor_sweeps_between, next_slot, slots_of_day
 
 from .conftest import make_settings
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
-from pucha.monitor.clock import DAY, SimulatedClock, day_end, day_start
-from pucha.monitor.run import build_monitor
-from pucha.monitor.schedule import monitor_sweep_id
+from census.monitor.clock import DAY, SimulatedClock, day_end, day_start
+from census.monitor.run import build_monitor
+from census.monitor.schedule import monitor_sweep_id
 from pucha.registry.importer import import_registry
 from pucha.store import open_store
 

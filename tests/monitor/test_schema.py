@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 
 from pucha.db import Base, alembic_config, dispose_engine, engine_for, init_db
 from servicekit.postgres import throwaway_database
-from pucha.monitor.monitor_db import monitor_engine
+from census.monitor.monitor_db import monitor_engine
 
 TABLES = {"monitor_checkpoint", "monitor_daily", "monitor_alert_state", "monitor_alerts"}
 

@@ -21,10 +21,10 @@ from datetime import date, timedelta
 import pytest
 
 from pucha import localtime
-from pucha.monitor.checkpoint import Checkpoint
-from pucha.monitor.clock import SystemClock
-from pucha.monitor.schedule import first_slot_from, next_slot
-from pucha.monitor.shards import checkpoint_name, key_prefix, shard_of
+from census.monitor.checkpoint import Checkpoint
+from census.monitor.clock import SystemClock
+from census.monitor.schedule import first_slot_from, next_slot
+from census.monitor.shards import checkpoint_name, key_prefix, shard_of
 from pucha.registry.importer import import_registry
 from pucha.store import open_store
 
@@ -96,7 +96,7 @@ def test_killed_monitor_process_shards_are_taken_over_nothing_lost_or_doubled(tm
         homes = {fleet.home(p.key): p.key for p in plans}
         assert len({shard_of(h, SHARDS) for h in homes}) >= 4  # the sites really are spread
         t0 = time.time()
-        procs = [subprocess.Popen([sys.executable, "-m", "pucha", "monitor", "--probes-per-day", str(PER_DAY)],
+        procs = [subprocess.Popen([sys.executable, "-m", "census", "monitor", "--probes-per-day", str(PER_DAY)],
                                   env=_env(settings), cwd=tmp_path, stderr=subprocess.PIPE, text=True)
                  for _ in range(3)]
         try:
@@ -162,6 +162,6 @@ def _order(slot_name: str) -> tuple[str, int]:
 
 def _due(home: str, slot_name: str) -> float:
     """The due time of a named slot (its day's schedule)."""
-    from pucha.monitor.schedule import slot_due
+    from census.monitor.schedule import slot_due
 
     return slot_due(home, date.fromisoformat(slot_name[:10]), int(slot_name[11:]), PER_DAY)

@@ -16,13 +16,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from pucha.monitor import trends
-from pucha.monitor.alerts import recent_alerts
-from pucha.monitor.clock import DAY, SimulatedClock, day_end, day_start
-from pucha.monitor.lies import WHAT
-from pucha.monitor.monitor_db import monitor_engine
-from pucha.monitor.run import build_monitor
-from pucha.monitor.schedule import monitor_sweep_id
+from census.monitor import trends
+from census.monitor.alerts import recent_alerts
+from census.monitor.clock import DAY, SimulatedClock, day_end, day_start
+from census.monitor.lies import WHAT
+from census.monitor.monitor_db import monitor_engine
+from census.monitor.run import build_monitor
+from census.monitor.schedule import monitor_sweep_id
 from pucha.registry.importer import import_registry
 from pucha.store import open_store
 
@@ -156,15 +156,15 @@ def test_simulated_week_matches_truth_and_restart_loses_nothing(tmp_path, smtp):
     # The command line shows them: the trends, and the day's scorecards from the monitoring window.
     env = {**os.environ, "PUCHA_HOME": str(settings.home), "PUCHA_CONFIG": ""}
     run = functools.partial(subprocess.run, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
-    out = run([sys.executable, "-m", "pucha", "report", "--trends", "--as-of", last.isoformat(), "--format", "json",
+    out = run([sys.executable, "-m", "census", "report", "--trends", "--as-of", last.isoformat(), "--format", "json",
                "--region", "上海市"])
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert doc["first_day"] == (last - timedelta(days=13)).isoformat()
     assert [r["failed"] for r in doc["sites"][fleet.home("d")]] == [r["failed"] for r in d_rows]
-    out = run([sys.executable, "-m", "pucha", "report", "--as-of", last.isoformat(), "--format", "json"])
+    out = run([sys.executable, "-m", "census", "report", "--as-of", last.isoformat(), "--format", "json"])
     assert out.returncode == 0, out.stderr
     report = {s["home_url"]: s for s in json.loads(out.stdout)["sites"]}
     assert {v["rule"] for v in report[fleet.home("d")]["vetoes"]} == fleet.truth("d", last, PER_DAY)["vetoes"]
-    out = run([sys.executable, "-m", "pucha", "report", "--trends", "--as-of", last.isoformat(), "--format", "xlsx"])
+    out = run([sys.executable, "-m", "census", "report", "--trends", "--as-of", last.isoformat(), "--format", "xlsx"])
     assert out.returncode == 2 and "--trends" in out.stderr

@@ -20,12 +20,12 @@ SECRET = re.compile(r'id="one-time-password">([A-Z0-9]+)<')
 def test_init_admin_prints_a_one_time_password_once(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PUCHA_")}
     env["PUCHA_HOME"] = str(tmp_path / "home")
-    first = subprocess.run([sys.executable, "-m", "pucha", "portal", "init-admin"], env=env, cwd=tmp_path,
+    first = subprocess.run([sys.executable, "-m", "census", "portal", "init-admin"], env=env, cwd=tmp_path,
                            capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
     password = re.search(r"一次性密码：(\S+)", first.stdout).group(1)
     assert len(password) == 12
-    again = subprocess.run([sys.executable, "-m", "pucha", "portal", "init-admin"], env=env, cwd=tmp_path,
+    again = subprocess.run([sys.executable, "-m", "census", "portal", "init-admin"], env=env, cwd=tmp_path,
                            capture_output=True, text=True, timeout=120)
     assert again.returncode == 2 and "已存在" in again.stderr
     url = f"sqlite:///{tmp_path / 'home' / 'registry.sqlite3'}"

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal_client import Portal, build_world
 from pucha.localtime import today as today_shanghai
 from pucha.db import session_scope
-from pucha.fleet.runner import FleetProcess
+from pucha_fleet.runner import FleetProcess
 from pucha.registry.importer import import_registry
 from pucha.registry.model import Site
 

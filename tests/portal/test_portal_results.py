@@ -144,7 +144,7 @@ def test_confirmation_and_manual_deductions_count_in_the_tables(sites, client, d
     rows = {r[0]: r for r in _rows(client("bj").get("/results").text, "regions")}
     assert rows["北京市东城区"][1:5] == ["1", "1", "0", "7.5"]
     # The core's report reads the same decisions (pucha report / pucha review share them).
-    from pucha.report import build_report
+    from census.report import build_report
     from scorers.decision_store import load_decisions
 
     report = build_report(sites["store"].scorecards(AS_OF), AS_OF, load_decisions(db_url))

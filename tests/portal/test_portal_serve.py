@@ -16,7 +16,7 @@ def test_pucha_portal_serves_the_public_pages(tmp_path):
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PUCHA_")}
     env["PUCHA_HOME"] = str(tmp_path / "home")
-    process = subprocess.Popen([sys.executable, "-m", "pucha", "portal", "--port", str(port)], cwd=tmp_path,
+    process = subprocess.Popen([sys.executable, "-m", "census", "portal", "--port", str(port)], cwd=tmp_path,
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60

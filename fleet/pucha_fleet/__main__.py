@@ -1,0 +1,5 @@
+import sys
+
+from pucha_fleet.runner import main
+
+sys.exit(main())

@@ -1,5 +1,0 @@
-import sys
-
-from pucha.cli import main
-
-sys.exit(main())

@@ -1,5 +1,0 @@
-import sys
-
-from pucha.fleet.runner import main
-
-sys.exit(main())
