@@ -15,8 +15,8 @@ upserts, so the rules that make writes idempotent are applied when reading:
 The SQL runs on Debian's clickhouse-server 18.16 and current releases: no
 CTE, one JOIN per SELECT (``ANY INNER JOIN``, whose strictness 18.16
 requires), no DateTime64 or LowCardinality (timestamps are Float64 seconds,
-like the events').  The schema is created and migrated here (``MIGRATIONS``,
-recorded in ``schema_version``).
+like the events').  The schema (``MIGRATIONS``, pucha.store.clickhouse_sql) is
+created and migrated here, recorded in ``schema_version``.
 """
 from __future__ import annotations
 
@@ -34,25 +34,8 @@ from pucha.errors import ServiceUnavailable
 from pucha.events import Event, from_json
 
 from .base import SweepInfo
-from .regions import RegionRow, region_rows
-
-# Each migration: (version, statements).  Append new ones; never edit an applied one.
-MIGRATIONS: list[tuple[int, list[str]]] = [
-    (1, [
-        """CREATE TABLE IF NOT EXISTS events (
-             sweep String, site String, kind String, event_id String, body String)
-           ENGINE = ReplacingMergeTree ORDER BY (sweep, site, event_id, cityHash64(body))""",
-        """CREATE TABLE IF NOT EXISTS scorecards (
-             sweep String, site String, as_of String, rulebook String, region String, verdict String,
-             total_tenths Int32, veto_rules Array(String), body String, computed Float64, version UInt64)
-           ENGINE = ReplacingMergeTree(version) ORDER BY (as_of, site, sweep, rulebook)""",
-        """CREATE TABLE IF NOT EXISTS sweeps (
-             sweep String, as_of String, started Float64, finished Float64, has_finished UInt8,
-             status String, sites UInt32, params String, version UInt64)
-           ENGINE = ReplacingMergeTree(version) ORDER BY sweep""",
-    ]),
-]
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+from .clickhouse_sql import _STARTED, _SWEEPS, MIGRATIONS
+from .regions import RegionRow
 
 INSERT_BATCH = 100_000  # rows per INSERT: large blocks are what ClickHouse ingests fast
 
@@ -61,15 +44,6 @@ logging.getLogger("clickhouse_driver.connection").setLevel(logging.ERROR)
 
 # Errors that mean "the server is not there", as opposed to a bad query.
 _DOWN = (ch_errors.NetworkError, ch_errors.SocketTimeoutError, ConnectionError, EOFError, OSError)
-
-# The newest (by version) state of each sweep, as a subquery.
-# Aliases never repeat a column name: ClickHouse resolves an alias everywhere in its SELECT.
-_SWEEPS = ("SELECT sweep, argMax(as_of, version) AS w_as_of, argMax(started, version) AS w_started, "
-           "argMax(finished, version) AS w_finished, argMax(has_finished, version) AS w_has_finished, "
-           "argMax(status, version) AS w_status, argMax(sites, version) AS w_sites, "
-           "argMax(params, version) AS w_params FROM sweeps GROUP BY sweep")
-_STARTED = "(SELECT sweep, argMax(started, version) AS w_started FROM sweeps GROUP BY sweep)"
-
 
 def _version() -> int:
     """Versions order rewrites of one row; nanoseconds keep two writes in one process apart."""

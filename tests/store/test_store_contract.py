@@ -13,7 +13,8 @@ import pytest
 from pucha.errors import ServiceUnavailable
 from pucha.events import Item, ListItems, Page, Probe, SiteDone, canonical_choice
 from pucha.store.base import SweepInfo
-from pucha.store.clickhouse import MIGRATIONS, SCHEMA_VERSION, ClickHouseStore
+from pucha.store.clickhouse import ClickHouseStore
+from pucha.store.clickhouse_sql import MIGRATIONS, SCHEMA_VERSION
 from pucha.store.embedded import EmbeddedStore
 from pucha.store.regions import region_rows
 from servicekit import free_port
