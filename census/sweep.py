@@ -44,8 +44,7 @@ def run_embedded_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
         if info is None:
             raise UserError(f"没有编号为 {opts.resume} 的普查任务")
         skip = store.done_sites(sweep) & {s.home_url for s in sites}
-        if hasattr(store, "discard_partial"):
-            store.discard_partial(sweep, {s.home_url for s in sites} - skip)
+        store.discard_partial(sweep, {s.home_url for s in sites} - skip)
     else:
         store.begin_sweep(SweepInfo(sweep, opts.as_of.isoformat(), time.time(), sites=len(sites),
                                     params=json.dumps({"probe_rounds": cfg.probe_rounds,

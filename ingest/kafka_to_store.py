@@ -21,10 +21,10 @@ import threading
 import time
 from dataclasses import dataclass
 
-from pucha.transport.packing import EventColumns
 from pucha.errors import ServiceUnavailable
-from pucha.events import from_json
-from pucha.settings import Settings
+from pucha.store.base import ResultStore
+from pucha.transport import EventSource
+from pucha.transport.packing import EventColumns
 
 log = logging.getLogger(__name__)
 
@@ -38,70 +38,44 @@ class IngestStats:
     outages: int = 0
 
 
-def write_rows(store, rows: list[tuple[str, str, str, str, str]]) -> None:
-    """ClickHouse takes the rows as they are; another store gets the events back."""
-    if hasattr(store, "write_event_rows"):
-        store.write_event_rows(rows)
-    else:
-        store.write_events([from_json(r[4]) for r in rows])
-
-
-def write_columns(store, cols: EventColumns) -> None:
-    """ClickHouse takes the columns' bytes as they are; another store gets rows or events."""
-    if hasattr(store, "write_event_columns"):
-        store.write_event_columns(cols.columns())
-    else:
-        write_rows(store, cols.rows())
-
-
-def run_ingest(settings: Settings, stop_event: threading.Event | None = None, *, batch_rows: int = 100_000,
-               flush_seconds: float = 1.0, source=None, store=None, stats: IngestStats | None = None) -> IngestStats:
-    """Move events until ``stop_event`` is set; flushes and commits what it holds before returning."""
-    from pucha.transport.kafka import KafkaSource
-    from pucha.store import open_store
-
+def run_ingest(source: EventSource, store: ResultStore, stop_event: threading.Event | None = None, *,
+               batch_rows: int = 100_000, flush_seconds: float = 1.0, stats: IngestStats | None = None) -> IngestStats:
+    """Move events from ``source`` (in production a KafkaSource of group GROUP, made by the worker)
+    into ``store`` until ``stop_event`` is set; flushes and commits what it holds before returning."""
     stop = stop_event or threading.Event()
     stats = stats if stats is not None else IngestStats()
-    store = store if store is not None else open_store(settings)
-    source = source if source is not None else KafkaSource.from_settings(settings, GROUP)
-    # ClickHouse (a client per thread) is written from a thread of its own while the next batch is read;
-    # another store is written in line.
-    writer = _Writer(store, stop, stats) if hasattr(store, "write_event_columns") else None
+    # The store is written from a thread of its own while the next batch is read (every store keeps a
+    # connection per thread).
+    writer = _Writer(store, stop, stats)
     buffer = EventColumns()
     since = time.monotonic()
     try:
         while not stop.is_set():
             source.next_columns(0.2, into=buffer)
-            if writer is not None:
-                writer.commit_stored(source)
+            writer.commit_stored(source)
             if buffer and (len(buffer) >= batch_rows or time.monotonic() - since >= flush_seconds):
-                if writer is not None:
-                    writer.hand_over(buffer, dict(source.positions))
-                elif _store(store, buffer, stop, stats):
-                    _committed(source, dict(source.positions), len(buffer), stats)
+                writer.hand_over(buffer, dict(source.positions))
                 buffer = EventColumns()
                 since = time.monotonic()
             elif not buffer:
                 since = time.monotonic()
-        if writer is not None:
-            writer.close()
-            writer.commit_stored(source)
+        writer.close()
+        writer.commit_stored(source)
         if buffer and _store(store, buffer, stop, stats):
             _committed(source, dict(source.positions), len(buffer), stats)
     finally:
-        if writer is not None:
-            writer.close()
+        writer.close()
         source.close()
         store.close()
     return stats
 
 
-def _store(store, cols: EventColumns, stop: threading.Event, stats: IngestStats) -> bool:
+def _store(store: ResultStore, cols: EventColumns, stop: threading.Event, stats: IngestStats) -> bool:
     """Write one batch, retrying while the store is away; False when told to stop first (nothing written)."""
     delay = 0.5
     while True:
         try:
-            write_columns(store, cols)
+            store.write_event_columns(cols.columns())
             return True
         except ServiceUnavailable as exc:
             if stats.outages == 0 or delay == 0.5:

@@ -32,6 +32,8 @@ from typing import Sequence
 from pucha.errors import ServiceUnavailable
 from pucha.events import Event, SiteDone
 from pucha.settings import Settings
+from pucha.store.base import ResultStore
+from pucha.transport import EventSource
 
 from .engine import score_site
 from .rulebook import load_rulebook
@@ -204,15 +206,11 @@ class StreamScorer:
         return safe
 
 
-def run_scorer(settings: Settings, stop_event: threading.Event | None = None, *, source=None, store=None,
-               settle: float = 5.0, scorer: StreamScorer | None = None) -> ScorerStats:
-    """Score sites from Kafka until ``stop_event`` is set."""
-    from pucha.transport.kafka import KafkaSource
-    from pucha.store import open_store
-
+def run_scorer(settings: Settings, source: EventSource, store: ResultStore, stop_event: threading.Event | None = None,
+               *, settle: float = 5.0, scorer: StreamScorer | None = None) -> ScorerStats:
+    """Score sites from ``source`` (in production a KafkaSource of group GROUP, made by the worker)
+    until ``stop_event`` is set."""
     stop = stop_event or threading.Event()
-    store = store if store is not None else open_store(settings)
-    source = source if source is not None else KafkaSource.from_settings(settings, GROUP)
     scorer = scorer or StreamScorer(store, settings.database_url, settings.rulebook, settle)
     delay = 0.5
     try:
@@ -234,26 +232,3 @@ def run_scorer(settings: Settings, stop_event: threading.Event | None = None, *,
         source.close()
         store.close()
     return scorer.stats
-
-
-def main() -> int:
-    """``python -m scorers.stream``: one scorer process until SIGTERM/SIGINT (tests kill it with SIGKILL)."""
-    import signal
-
-    from pucha import settings as settings_mod
-
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    try:
-        stats = run_scorer(settings_mod.load(), stop)
-    except ServiceUnavailable as exc:
-        print(exc, flush=True)
-        return 2
-    print(f"scorer: {stats.events} events, {stats.scored} sites scored ({stats.from_store} from the store)", flush=True)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -122,10 +122,7 @@ class _AllStored:
     def check(self) -> bool:
         if not self.left:
             return True
-        if hasattr(self.store, "site_dones"):
-            dones = self.store.site_dones(self.sweep)
-        else:
-            dones = [e for e in self.store.events(self.sweep) if e.kind == "site_done"]
+        dones = self.store.site_dones(self.sweep)
         newest: dict = {}
         for d in dones:
             if d.site in self.left and (d.site not in newest or d.at > newest[d.site].at):

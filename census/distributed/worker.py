@@ -4,8 +4,8 @@
   and crawls it in a child process (crawlproc: Scrapy's reactor runs once
   per process), then waits for the next one.  A lost service ends the child;
   the worker says so in one line and starts another when the service is back.
-- score: the stream scorer (scorers.stream.run_scorer).
-- ingest: Kafka to the store (ingest.kafka_to_store.run_ingest).
+- score: the stream scorer (scorers.stream.run_scorer, fed by census.distributed.consumers).
+- ingest: Kafka to the store (ingest.kafka_to_store.run_ingest, fed likewise).
 - all: one child process per role.
 
 SIGTERM or SIGINT stops the worker cleanly: children get SIGTERM (a crawl
@@ -22,6 +22,8 @@ import time
 
 from pucha.errors import ServiceUnavailable
 from pucha.settings import Settings
+
+from .consumers import ingest_from_kafka, score_from_kafka
 
 ROLES = ("crawl", "score", "ingest")
 
@@ -78,14 +80,14 @@ def run_worker(settings: Settings, role: str = "all") -> int:
     if role == "crawl":
         return _crawl_loop(settings, stop)
     if role == "score":
-        from scorers.stream import ScorerStats, run_scorer
+        from scorers.stream import ScorerStats
 
-        stats = _until_stopped(settings, roles, stop, lambda: run_scorer(settings, stop.event), ScorerStats())
+        stats = _until_stopped(settings, roles, stop, lambda: score_from_kafka(settings, stop.event), ScorerStats())
         _say(f"scorer stopped: {stats.events} events, {stats.scored} sites scored ({stats.from_store} from the store)")
         return 0
-    from ingest.kafka_to_store import IngestStats, run_ingest
+    from ingest.kafka_to_store import IngestStats
 
-    stats = _until_stopped(settings, roles, stop, lambda: run_ingest(settings, stop.event), IngestStats())
+    stats = _until_stopped(settings, roles, stop, lambda: ingest_from_kafka(settings, stop.event), IngestStats())
     _say(f"ingest stopped: {stats.rows} events stored in {stats.batches} batches")
     return 0
 

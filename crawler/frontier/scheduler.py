@@ -212,10 +212,6 @@ class FrontierScheduler(Scheduler):
         sink = getattr(self.spider, "sink", None)
         if self.finished:
             done, self.finished = self.finished, []
-            if sink is not None and not hasattr(sink, "take_sent"):
-                sink.flush()  # a sink without delivery futures: wait for it
-                self._ack(done)
-                return
             futures = sink.take_sent() if sink is not None else []
             self.delivering.append((futures, done))
         acked: list[str] = []

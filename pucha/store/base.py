@@ -19,8 +19,31 @@ class SweepInfo:
 
 
 class ResultStore(Protocol):
+    """What every caller may ask of a store: the embedded one (pucha.store.embedded) and ClickHouse
+    (pucha.store.clickhouse) both implement all of it, so no caller sniffs for methods."""
+
     def write_events(self, events: Sequence[Event]) -> None:
         """Idempotent: an event id already stored is kept (or replaced by the canonical one)."""
+
+    def write_event_rows(self, rows: list[tuple[str, str, str, str, str]]) -> None:
+        """Events already serialised as (sweep, site, kind, event_id, body JSON), as ingest reads them."""
+
+    def write_event_columns(self, columns: Sequence[Sequence[bytes]]) -> None:
+        """The same five fields as columns of UTF-8 bytes (pucha.transport.packing.EventColumns)."""
+
+    def discard_partial(self, sweep: str, sites: set[str]) -> int:
+        """Drop the events of sites that never finished, before a resumed sweep crawls them again."""
+
+    def count_events(self, sweep: str) -> int: ...
+
+    def count_by_site_kind(self, sweep: str, sites: Sequence[str] | None = None) -> dict[tuple[str, str], int]:
+        """Stored events per (site, kind): the distributed sweep waits until SiteDone's counts are all in."""
+
+    def site_dones(self, sweep: str) -> list[Event]:
+        """The sweep's SiteDone events, without reading its other events."""
+
+    def site_history(self, site: str) -> list[dict]:
+        """The site's scorecards, in the order their sweeps started (oldest first)."""
 
     def events(self, sweep: str, site: str | None = None) -> Iterator[Event]: ...
 

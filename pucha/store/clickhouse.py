@@ -165,6 +165,23 @@ class ClickHouseStore:
                              "GROUP BY site, event_id", {"sweep": sweep})
         return [from_json(r[0]) for r in rows]
 
+    def discard_partial(self, sweep: str, sites: set[str]) -> int:
+        """As the embedded store's: a resumed sweep redoes these sites whole.  ClickHouse deletes by
+        mutation, which runs in the background; wait for it, or the redone events would meet the old."""
+        if not sites:
+            return 0
+        where = {"sweep": sweep, "sites": tuple(sorted(sites))}
+        n = self._execute("SELECT count() FROM events WHERE sweep = %(sweep)s AND site IN %(sites)s", where)[0][0]
+        if n:
+            self._execute("ALTER TABLE events DELETE WHERE sweep = %(sweep)s AND site IN %(sites)s", where)
+            deadline = time.monotonic() + 120
+            while self._execute("SELECT count() FROM system.mutations WHERE database = currentDatabase() "
+                                "AND table = 'events' AND is_done = 0")[0][0]:
+                if time.monotonic() > deadline:
+                    raise ServiceUnavailable("ClickHouse", self.url, "the deletion of partial events did not finish")
+                time.sleep(0.05)
+        return n
+
     def count_events(self, sweep: str) -> int:
         return int(self._execute("SELECT uniqExact(event_id) FROM events WHERE sweep = %(sweep)s",
                                  {"sweep": sweep})[0][0])

@@ -84,6 +84,17 @@ class EmbeddedStore:
         cur = self._conn().execute("SELECT site FROM events WHERE sweep = ? AND kind = 'site_done'", (sweep,))
         return {r[0] for r in cur}
 
+    def write_event_rows(self, rows: list[tuple[str, str, str, str, str]]) -> None:
+        self.write_events([from_json(r[4]) for r in rows])  # the canonical choice needs the events
+
+    def write_event_columns(self, columns: Sequence[Sequence[bytes]]) -> None:
+        if columns and len(columns[4]):
+            self.write_events([from_json(body) for body in columns[4]])
+
+    def site_dones(self, sweep: str) -> list[Event]:
+        cur = self._conn().execute("SELECT body FROM events WHERE sweep = ? AND kind = 'site_done'", (sweep,))
+        return [from_json(body) for (body,) in cur]
+
     def discard_partial(self, sweep: str, sites: set[str]) -> int:
         """Drop the events of sites that never finished, before a resumed sweep crawls them again.
 

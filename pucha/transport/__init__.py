@@ -9,24 +9,51 @@ is the Kafka sink of pucha.transport.kafka.
 """
 from __future__ import annotations
 
-from typing import Callable, Protocol, Sequence
+from typing import Any, Callable, Hashable, Protocol, Sequence
 
 from pucha.events import Event
+from pucha.transport.packing import EventColumns
+
+
+class Delivery(Protocol):
+    """A send the broker has not confirmed yet (kafka-python's FutureRecordMetadata)."""
+
+    @property
+    def is_done(self) -> bool: ...
 
 
 class EventSink(Protocol):
     def write_batch(self, events: Sequence[Event]) -> None: ...
 
-    def flush(self) -> None: ...
+    def flush(self) -> None:
+        """Send everything gathered and wait until it is stored (or raise)."""
+
+    def take_sent(self) -> list[Delivery]:
+        """Send everything gathered without waiting; the deliveries say when each is stored.  A sink that
+        stores synchronously stores first and hands back nothing to wait for."""
 
     def close(self) -> None: ...
 
 
 class EventSource(Protocol):
+    """A consumer of events (kafka.KafkaSource).  Positions are per partition (any hashable key): the
+    next offset after what was returned; ``commit_at`` commits chosen positions once the consumer's
+    output is stored, never before."""
+
+    positions: dict[Hashable, int]
+
     def next_batch(self, timeout: float) -> list[Event]: ...
+
+    def next_messages(self, timeout: float) -> list[Any]:
+        """Messages (kafka.Message: record, events, ids), for consumers that track offsets per message."""
+
+    def next_columns(self, timeout: float, into: EventColumns | None = None) -> EventColumns:
+        """Events as columns of bytes, not parsed (ingest's path)."""
 
     def commit(self) -> None:
         """Mark everything returned so far as consumed (call after the output is stored)."""
+
+    def commit_at(self, offsets: dict) -> bool: ...
 
     def close(self) -> None: ...
 
@@ -60,6 +87,10 @@ class LocalHandOff:
             self.store.write_events(self.buffer)
             self.written += len(self.buffer)
             self.buffer = []
+
+    def take_sent(self) -> list:
+        self.flush()  # written to the store here and now: nothing left to wait for
+        return []
 
     def close(self) -> None:
         self.flush()

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from ingest.kafka_to_store import IngestStats, run_ingest
+from census.distributed.consumers import ingest_from_kafka
+from ingest.kafka_to_store import IngestStats
 from pucha import settings as settings_mod
 from pucha.transport.kafka import KafkaSink
 from pucha.events import Page, SiteDone
@@ -50,7 +51,7 @@ def test_ingest_stores_every_event_once_and_commits(kafka_broker, clickhouse_url
     evs = events("s1", 3000)
     produce(kafka_broker, kafka_prefix, evs + evs[:500])  # a replayed stretch
     stop, stats = threading.Event(), IngestStats()
-    t = threading.Thread(target=run_ingest, args=(cfg, stop), kwargs={"batch_rows": 1000, "stats": stats})
+    t = threading.Thread(target=ingest_from_kafka, args=(cfg, stop), kwargs={"batch_rows": 1000, "stats": stats})
     t.start()
     store = ClickHouseStore.from_url(clickhouse_url)
     assert wait_count(store, "s1", len(evs)) == len(evs)
@@ -63,7 +64,7 @@ def test_ingest_stores_every_event_once_and_commits(kafka_broker, clickhouse_url
     assert sorted(e.event_id for e in store.events("s1")) == sorted(e.event_id for e in evs)
     # Committed: a new ingest of the same group finds nothing left to move.
     stop2, stats2 = threading.Event(), IngestStats()
-    t2 = threading.Thread(target=run_ingest, args=(cfg, stop2), kwargs={"stats": stats2})
+    t2 = threading.Thread(target=ingest_from_kafka, args=(cfg, stop2), kwargs={"stats": stats2})
     t2.start()
     time.sleep(10)
     stop2.set()
@@ -77,7 +78,7 @@ def test_ingest_holds_its_batch_while_clickhouse_restarts(kafka_broker, clickhou
     cfg = settings_for(kafka_broker, clickhouse_private.url, kafka_prefix, tmp_path)
     evs = events("s1", 2000)
     stop, stats = threading.Event(), IngestStats()
-    t = threading.Thread(target=run_ingest, args=(cfg, stop), kwargs={"batch_rows": 500, "stats": stats})
+    t = threading.Thread(target=ingest_from_kafka, args=(cfg, stop), kwargs={"batch_rows": 500, "stats": stats})
     t.start()
     store = ClickHouseStore.from_url(clickhouse_private.url)
     produce(kafka_broker, kafka_prefix, evs[:1000])

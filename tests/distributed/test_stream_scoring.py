@@ -19,14 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from ingest.kafka_to_store import run_ingest
+from census.distributed.consumers import ingest_from_kafka, score_from_kafka
 from pucha import settings as settings_mod
 from pucha.transport.kafka import KafkaSink
 from pucha_fleet import FleetProcess
 from pucha.store.clickhouse import ClickHouseStore
 from pucha.store.embedded import EmbeddedStore
 from pucha.store.regions import region_rows
-from scorers.stream import run_scorer
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
@@ -91,8 +90,8 @@ def test_ingest_and_scorer_in_threads_match_the_embedded_sweep(swept, kafka_brok
     cfg = settings_mod.load(worker_env(home, kafka_broker, clickhouse_url, kafka_prefix))
     stop = threading.Event()
     results: dict = {}
-    threads = [threading.Thread(target=lambda: results.__setitem__("ingest", run_ingest(cfg, stop))),
-               threading.Thread(target=lambda: results.__setitem__("score", run_scorer(cfg, stop, settle=2.0)))]
+    threads = [threading.Thread(target=lambda: results.__setitem__("ingest", ingest_from_kafka(cfg, stop))),
+               threading.Thread(target=lambda: results.__setitem__("score", score_from_kafka(cfg, stop, settle=2.0)))]
     for t in threads:
         t.start()
     stream = by_site(events)
@@ -120,14 +119,14 @@ def test_a_scorer_killed_mid_stream_loses_nothing(swept, kafka_broker, clickhous
     env = worker_env(home, kafka_broker, clickhouse_url, kafka_prefix)
     cfg = settings_mod.load(env)
     stop = threading.Event()
-    ingest = threading.Thread(target=run_ingest, args=(cfg, stop))
+    ingest = threading.Thread(target=ingest_from_kafka, args=(cfg, stop))
     ingest.start()
     stream = by_site(events)
     sites = sorted({e.site for e in stream})
     first = [e for e in stream if e.site in sites[:4]]
     rest = [e for e in stream if e.site not in sites[:4]]
     log_a = open(home / f"scorer-a-{kafka_prefix}.log", "w")
-    scorer_a = subprocess.Popen([sys.executable, "-m", "scorers.stream"], env=env, cwd=ROOT, stdout=log_a,
+    scorer_a = subprocess.Popen([sys.executable, "-m", "census.distributed.consumers", "score"], env=env, cwd=ROOT, stdout=log_a,
                                 stderr=subprocess.STDOUT, start_new_session=True)
     try:
         produce(kafka_broker, kafka_prefix, first)
@@ -138,7 +137,7 @@ def test_a_scorer_killed_mid_stream_loses_nothing(swept, kafka_broker, clickhous
         scorer_a.wait(10)
         scored_by_a = len(ch.scorecards(AS_OF))
         produce(kafka_broker, kafka_prefix, rest[len(rest) // 2:])
-        scorer_b = subprocess.Popen([sys.executable, "-m", "scorers.stream"], env=env, cwd=ROOT, stdout=log_a,
+        scorer_b = subprocess.Popen([sys.executable, "-m", "census.distributed.consumers", "score"], env=env, cwd=ROOT, stdout=log_a,
                                     stderr=subprocess.STDOUT, start_new_session=True)
         try:
             cards = wait_for_cards(ch, len(reference), limit=120)

@@ -185,3 +185,36 @@ def test_clickhouse_store_carries_on_after_a_server_restart(clickhouse_private):
     s.write_events(site_events("s1", B))  # the same store object, a new connection
     assert s.count_events("s1") == 18
     s.close()
+
+
+def test_every_method_of_the_protocol_is_implemented_by_both_stores():
+    # Callers rely on the Protocol alone (no hasattr): a method missing from a store is a bug here.
+    from pucha.store.base import ResultStore
+
+    wanted = {n for n in vars(ResultStore) if not n.startswith("_")}
+    for cls in (EmbeddedStore, ClickHouseStore):
+        assert not wanted - set(dir(cls)), (cls.__name__, sorted(wanted - set(dir(cls))))
+
+
+def test_rows_and_columns_store_the_same_events_as_write_events(store):
+    from pucha.transport.packing import EventColumns
+
+    evs = site_events("s1", A) + [done("s1", A, site_events("s1", A))]
+    rows = [(e.sweep, e.site, e.kind, e.event_id, e.to_json()) for e in evs]
+    store.write_event_rows(rows[:4])
+    cols = EventColumns()
+    for r in rows[4:]:
+        cols.add_row(*r)
+    store.write_event_columns(cols.columns())
+    assert sorted(e.to_json() for e in store.events("s1")) == sorted(e.to_json() for e in evs)
+    assert [d.site for d in store.site_dones("s1")] == [A]
+
+
+def test_discard_partial_drops_only_the_unfinished_sites(store):
+    evs_a, evs_b = site_events("s1", A), site_events("s1", B)
+    store.write_events(evs_a + [done("s1", A, evs_a)] + evs_b)
+    dropped = store.discard_partial("s1", {B})
+    assert dropped == len(evs_b)
+    assert {e.site for e in store.events("s1")} == {A}
+    assert store.count_events("s1") == len(evs_a) + 1
+    assert store.discard_partial("s1", set()) == 0
