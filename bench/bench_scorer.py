@@ -34,12 +34,12 @@ from pucha.events import (AttachmentCheck, GuideElements, InteractionRows, Item,
                           ListItems, Page, Probe, SiteDone, SystemCheck, TextFinding, from_json)
 from pucha.registry.records import ColumnRecord, SiteRecord  # noqa: E402
 from scorers.engine import score_site  # noqa: E402
-from scorers.rulebook import load_rulebook  # noqa: E402
+from pucha.rulebook import guide_elements, load_rulebook  # noqa: E402
 from scorers.state import SiteState  # noqa: E402
 
 AS_OF = date(2026, 11, 26)
 SWEEP = "2026-11-26T000000-00001"
-GUIDE_ELEMENTS = ("事项名称", "设定依据", "申请条件", "办理材料", "办理地点", "办理时间", "联系电话", "办理流程")
+GUIDE_ELEMENTS = guide_elements()
 # One site's stream by kind, per 1,000 events (a mid-sized county portal's sweep).
 MIX = {"probe": 20, "page": 250, "links": 250, "link_check": 300, "list_items": 100,
        "interaction_rows": 10, "guide_elements": 40, "attachment_check": 20, "system_check": 4}

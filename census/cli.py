@@ -196,7 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     wk.set_defaults(func=cmd_worker)
 
     mo = sub.add_parser("monitor", help="probe every homepage around the clock (附件2's week of probes)")
-    mo.add_argument("--probes-per-day", type=int, default=20)
+    mo.add_argument("--probes-per-day", type=int, default=None,
+                    help="probes of each homepage a day (default and least: the rulebook's, 20 for 2015)")
     mo.set_defaults(func=cmd_monitor)
     _add_plugin_commands(sub)
     return p

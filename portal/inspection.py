@@ -20,7 +20,7 @@ from portal.errors import PortalError
 from portal.models import Account, SelfAssessment, SiteOwner, Unit
 from pucha.registry.model import Site, utcnow
 from scorers.decision_store import DecisionError, record_decision
-from scorers.rulebook import load_rulebook
+from pucha.rulebook import load_rulebook
 
 MAX_NOTE = 2000
 MAX_COUNT = 1000

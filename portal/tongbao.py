@@ -21,7 +21,7 @@ from portal import campaign as campaigns
 from portal import drift, results
 from portal.models import Account, Campaign, DriftNotice, Registration, ReviewStep, SiteOwner, Unit
 from pucha.registry.model import Site
-from scorers.rulebook import load_rulebook
+from pucha.rulebook import load_rulebook
 
 UNOWNED = "（未归属单位的网站）"
 EXAMPLES = 3

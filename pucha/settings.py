@@ -41,7 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUCHA_MONITOR_SHARDS", 16, "with PUCHA_REDIS_URL: the parts the monitored sites are split into, each probed by one monitor process at a time", int),
     Setting("PUCHA_MONITOR_LEASE", 30.0, "seconds a monitor process holds a shard without renewing before another takes it over from its checkpoint", float),
     Setting("PUCHA_CLICKHOUSE_URL", None, "event and scorecard store, clickhouse://host:port/db; unset: embedded store in PUCHA_HOME"),
-    Setting("PUCHA_RULEBOOK", "2015", "rulebook the scorers apply (scorers/rulebooks/<name>.toml)"),
+    Setting("PUCHA_RULEBOOK", "2015", "rulebook the scorers apply (pucha/rulebooks/<name>.toml)"),
     Setting("PUCHA_PROBE_ROUNDS", 20, "homepage probes per sweep (附件2: 20 a day or more)", int),
     Setting("PUCHA_PROBE_INTERVAL", 60.0, "seconds between probe rounds in a sweep", float),
     Setting("PUCHA_PROBE_TIMEOUT", 15.0, "seconds after which a probe has failed (附件2: 15 s)", float),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from pucha import localtime
 
 from .decisions import DecisionRecord
-from .rulebook import load_rulebook
+from pucha.rulebook import load_rulebook
 
 
 class DecisionError(ValueError):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterable
 
-from .rulebook import Rulebook
+from pucha.rulebook import Rulebook
 from .scorecard import Finding, Scorecard, tenths
 
 

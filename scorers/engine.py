@@ -13,7 +13,7 @@ from pucha.registry.records import SiteRecord
 from .decisions import DecisionRecord, apply_decisions
 from .facts import SiteFacts
 from .hooks import rule_logic
-from .rulebook import Rulebook, RulebookError, load_rulebook
+from pucha.rulebook import Rulebook, RulebookError, load_rulebook
 from .scorecard import Scorecard, tenths
 from .state import SiteState
 

@@ -6,7 +6,7 @@ from datetime import date
 from pucha.registry.records import SiteRecord
 
 from .engine import score_site
-from .rulebook import load_rulebook
+from pucha.rulebook import load_rulebook
 from .scorecard import to_record
 from .state import SiteState
 

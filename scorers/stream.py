@@ -36,7 +36,7 @@ from pucha.store.base import ResultStore
 from pucha.transport import EventSource
 
 from .engine import score_site
-from .rulebook import load_rulebook
+from pucha.rulebook import load_rulebook
 from .scorecard import to_record
 from .state import SiteState
 

@@ -33,12 +33,13 @@ from sqlalchemy import Engine, and_, or_, select
 from pucha.settings import Settings
 
 from .clock import day_end
+from .limits import WATCHED, limits
 from .monitor_db import alert_state, alerts
 from .watch import Crossing
 
 log = logging.getLogger("census.monitor.alerts")
 
-WATCHED = {"veto.unreachable": "站点无法访问", "veto.not_updated": "网站不更新"}
+_LIMITS = limits()  # the 2015 rulebook's titles and windows; alerts speak of the census's own table
 
 
 @dataclass(frozen=True)
@@ -63,18 +64,20 @@ def load_contacts(db_url: str) -> dict[str, Contacts]:
 
 
 def _describe(rule: str, evidence: list[dict]) -> str:
-    ev = evidence[0] if evidence else {}
+    ev, lim = (evidence[0] if evidence else {}), _LIMITS
     if rule == "veto.unreachable":
-        return (f"近 7 天首页探测 {ev.get('probes', '?')} 次，失败 {ev.get('failed', '?')} 次"
-                f"（{ev.get('failed_percent', '?')}%），已达到 5% 的单项否决标准。")
+        return (f"近 {lim.days} 天首页探测 {ev.get('probes', '?')} 次，失败 {ev.get('failed', '?')} 次"
+                f"（{ev.get('failed_percent', '?')}%），已达到 {lim.percent:g}% 的单项否决标准。")
     newest = ev.get("newest_date") or "无"
-    return f"首页近 14 天没有更新的信息（最新信息日期：{newest}），已触及“网站不更新”单项否决。"
+    days = lim.update_window[:-1] if lim.update_window.endswith("d") else lim.update_window
+    return (f"首页近 {days} 天没有更新的信息（最新信息日期：{newest}），"
+            f"已触及“{lim.titles[rule]}”单项否决。")
 
 
 def message_text(name: str, home: str, region: str, rule: str, day: date, evidence: list[dict]) -> str:
     return (f"{name}（{home}，{region}）：\n\n"
             f"全国政府网站普查监测发现，截至 {day.isoformat()}，{_describe(rule, evidence)}\n"
-            f"单项否决指标：{WATCHED[rule]}（{rule}）。请尽快整改。\n\n"
+            f"单项否决指标：{_LIMITS.titles[rule]}（{rule}）。请尽快整改。\n\n"
             f"此邮件由普查系统自动发送；同一问题持续期间不再重复提醒。\n")
 
 
@@ -210,7 +213,7 @@ def _mail(settings: Settings, row: dict[str, Any]) -> tuple[str, str | None]:
     to = [e for e in row["recipients"].split(", ") if e]
     if not to:
         return "none", "登记信息中没有负责人或联系人电子邮箱"
-    subject = f"【政府网站普查】{row['name']} 触及单项否决：{WATCHED[row['rule']]}"
+    subject = f"【政府网站普查】{row['name']} 触及单项否决：{_LIMITS.titles[row['rule']]}"
     if not settings.smtp_host:
         log.warning("PUCHA_SMTP_HOST unset; alert not mailed to %s: %s", ", ".join(to), subject)
         return "logged", None

@@ -15,7 +15,7 @@ from pucha.registry.loader import load_sites
 from pucha.settings import Settings
 from pucha.store.base import SweepInfo
 
-from scorers.rulebook import load_rulebook
+from pucha.rulebook import load_rulebook
 from scorers.scorecard import to_record
 
 from . import alerts, trends

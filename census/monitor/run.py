@@ -22,6 +22,7 @@ from .checkpoint import Checkpoint
 from .clock import Clock, SystemClock, day_of
 from .daily import MONITORED_STATUSES, DayCloser
 from .lies import DATE_TOLERANCE_DAYS
+from .limits import limits
 from .monitor_db import monitor_engine
 from .scheduler import Monitor, MonitorStats
 from .shards import ShardedMonitor, ShardedStats, ShardLeases, checkpoint_name, key_prefix, new_owner, shard_of
@@ -35,7 +36,7 @@ def monitored_sites(settings: Settings, keep: Callable[[str], bool] | None = Non
             if s.status in MONITORED_STATUSES and (keep is None or keep(s.home_url))]
 
 
-def build_monitor(settings: Settings, store, clock: Clock, probes_per_day: int = 20,
+def build_monitor(settings: Settings, store, clock: Clock, probes_per_day: int | None = None,
                   tolerance_days: int = DATE_TOLERANCE_DAYS, concurrency: int = 512,
                   checkpoint_name: str = "monitor", keep: Callable[[str], bool] | None = None,
                   sites: Sequence[SiteRecord] | None = None) -> Monitor:
@@ -45,7 +46,8 @@ def build_monitor(settings: Settings, store, clock: Clock, probes_per_day: int =
         sites = monitored_sites(settings, keep)
     checkpoint = Checkpoint(settings.database_url, checkpoint_name)
     engine = monitor_engine(settings.database_url)
-    watch = FailureWindow(probes_per_day, resumed=checkpoint.load() is not None)
+    probes_per_day = probes_per_day or limits(settings.rulebook).per_day
+    watch = FailureWindow(probes_per_day, resumed=checkpoint.load() is not None, rules=limits(settings.rulebook))
     seed_from_daily(watch, engine, day_of(clock.now()), {s.home_url for s in sites})
     monitor = Monitor(sites, store, checkpoint, clock,
                       per_day=probes_per_day, timeout=settings.probe_timeout, max_redirects=settings.max_redirects,
@@ -72,7 +74,7 @@ async def _serve(settings: Settings, monitor: "Monitor | ShardedMonitor") -> "Mo
         refresher.cancel()
 
 
-def sharded_monitor(settings: Settings, store, clock: Clock, probes_per_day: int = 20,
+def sharded_monitor(settings: Settings, store, clock: Clock, probes_per_day: int | None = None,
                     tolerance_days: int = DATE_TOLERANCE_DAYS, concurrency: int = 512,
                     owner: str | None = None) -> ShardedMonitor:
     """This process's part of the monitoring shared through Redis (PUCHA_REDIS_URL; shards.py)."""
@@ -91,14 +93,16 @@ def sharded_monitor(settings: Settings, store, clock: Clock, probes_per_day: int
     return ShardedMonitor(leases, settings.monitor_shards, make, settings.monitor_lease, clock)
 
 
-def run_monitor(settings: Settings, probes_per_day: int = 20) -> int:
+def run_monitor(settings: Settings, probes_per_day: int | None = None) -> int:
     """Run the monitor until interrupted; 0 on a clean stop, 2 on bad arguments or an empty registry.
 
     Embedded, one Monitor probes every site; with PUCHA_REDIS_URL this process takes its share of
     the shards the other monitor processes of this registry leave (shards.py).
     """
-    if probes_per_day < 20:
-        print(f"pucha monitor: --probes-per-day 为 {probes_per_day}，附件2 要求每天至少 20 次", file=sys.stderr)
+    least = limits(settings.rulebook).per_day
+    probes_per_day = least if probes_per_day is None else probes_per_day
+    if probes_per_day < least:
+        print(f"pucha monitor: --probes-per-day 为 {probes_per_day}，附件2 要求每天至少 {least} 次", file=sys.stderr)
         return 2
     if settings.monitor_shards < 1 or settings.monitor_lease <= 0:
         print(f"pucha monitor: PUCHA_MONITOR_SHARDS 须为正整数（{settings.monitor_shards}），"

@@ -22,17 +22,19 @@ from pucha.registry.records import SiteRecord
 from scorers.decisions import DecisionRecord, apply_decisions
 from scorers.engine import score_site
 from scorers.facts import SiteFacts
-from scorers.rulebook import Rulebook, load_rulebook
+from pucha.rulebook import Rulebook, load_rulebook
 from scorers.scorecard import Scorecard
 from scorers.state import SiteState
 
 from .clock import DAY, day_end
+from .limits import limits
 from .lies import DATE_TOLERANCE_DAYS, lying_dates
 from .schedule import is_monitor_sweep, monitor_sweep_id, monitor_sweeps_between
 from .snapshots import snapshot_day
 
-PROBE_DAYS = 7
-SNAPSHOT_DAYS = 14
+# The week of probes and the homepage's update window, as the rulebook gives them.
+PROBE_DAYS = limits().days
+SNAPSHOT_DAYS = int(limits().update_window.rstrip("d"))
 FIRST_SEEN_DAYS = 62  # how far back a first sighting is looked for (the dates-that-lie check)
 
 

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable
 
-WINDOW_DAYS = 7
-THRESHOLD = 0.05  # failed probes reaching 5% of the window (CONTRACT §4, veto.unreachable)
-_RING = 8  # one more than the window: today's bucket never overwrites a day still in it
+from .limits import Limits, limits
+
 
 
 @dataclass(frozen=True)
@@ -39,12 +38,16 @@ class Crossing:
 
 
 class FailureWindow:
-    def __init__(self, per_day: int, resumed: bool = False):
+    def __init__(self, per_day: int, resumed: bool = False, rules: Limits | None = None):
         """``resumed``: monitoring went on before this process (a restart), so a site with no seeded
-        days may have probes on any day of the window; a fresh start begins every site today."""
+        days may have probes on any day of the window; a fresh start begins every site today.
+        ``rules``: the window's length and threshold (default: the 2015 rulebook's)."""
+        rules = rules or limits()
         self.per_day = per_day
         self.resumed = resumed
-        self._rings: dict[str, list[int]] = {}  # site -> [day ordinal, probes, failed] * _RING, then first ordinal
+        self.days, self.share = rules.days, rules.share
+        self.ring_len = self.days + 1  # one more than the window: today's bucket never overwrites a day in it
+        self._rings: dict[str, list[int]] = {}  # site -> [day ordinal, probes, failed] * self.ring_len, then first ordinal
         self._told: set[str] = set()  # sites already reported as holding today
         self._today = 0
 
@@ -52,7 +55,7 @@ class FailureWindow:
         """Closed days' counts (site, day, probes, failed), e.g. from monitor_daily after a restart."""
         for site, day, probes, failed in rows:
             ring = self._ring(site, day.toordinal(), seeded=True)
-            i = 3 * (day.toordinal() % _RING)
+            i = 3 * (day.toordinal() % self.ring_len)
             ring[i:i + 3] = [day.toordinal(), probes, failed]
 
     def note(self, site: str, day: date, ok: bool, at: float) -> Crossing | None:
@@ -63,7 +66,7 @@ class FailureWindow:
                 self._told.clear()
                 self._today = o
         ring = self._ring(site, o)
-        i = 3 * (o % _RING)
+        i = 3 * (o % self.ring_len)
         if ring[i] != o:
             ring[i:i + 3] = [o, 0, 0]
         ring[i + 1] += 1
@@ -72,19 +75,19 @@ class FailureWindow:
         ring[i + 2] += 1
         if site in self._told and o == self._today:
             return None
-        first = ring[3 * _RING]
+        first = ring[3 * self.ring_len]
         probes = failed = 0
-        for d in range(o - WINDOW_DAYS + 1, o + 1):
+        for d in range(o - self.days + 1, o + 1):
             if d < first:
                 continue
-            j = 3 * (d % _RING)
+            j = 3 * (d % self.ring_len)
             if ring[j] == d and d != o:
                 probes += ring[j + 1]
             else:
                 probes += self.per_day  # today, or a day not seen: the most it can hold
             if ring[j] == d:
                 failed += ring[j + 2]
-        if failed < THRESHOLD * probes:
+        if failed < self.share * probes:
             return None
         if o == self._today:
             self._told.add(site)
@@ -93,10 +96,10 @@ class FailureWindow:
     def _ring(self, site: str, ordinal: int, seeded: bool = False) -> list[int]:
         ring = self._rings.get(site)
         if ring is None:
-            first = ordinal - WINDOW_DAYS + 1 if self.resumed and not seeded else ordinal
-            ring = self._rings[site] = [0] * (3 * _RING) + [first]
-        elif ordinal < ring[3 * _RING]:
-            ring[3 * _RING] = ordinal
+            first = ordinal - self.days + 1 if self.resumed and not seeded else ordinal
+            ring = self._rings[site] = [0] * (3 * self.ring_len) + [first]
+        elif ordinal < ring[3 * self.ring_len]:
+            ring[3 * self.ring_len] = ordinal
         return ring
 
 
@@ -106,7 +109,7 @@ def seed_from_daily(window: FailureWindow, engine, today: date, sites: set[str] 
 
     from .monitor_db import daily
 
-    first = (today - timedelta(days=WINDOW_DAYS - 1)).isoformat()
+    first = (today - timedelta(days=window.days - 1)).isoformat()
     q = select(daily.c.site, daily.c.day, daily.c.probes, daily.c.failed).where(
         daily.c.day >= first, daily.c.day < today.isoformat())
     with engine.connect() as c:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from scorers.decisions import DecisionRecord, apply_decisions
-from scorers.rulebook import load_rulebook
+from pucha.rulebook import load_rulebook
 from scorers.scorecard import from_record
 
 

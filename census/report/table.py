@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from scorers.rulebook import load_rulebook
+from pucha.rulebook import load_rulebook
 
 VERDICT = {"pass": "合格", "fail": "不合格"}
 

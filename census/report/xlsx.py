@@ -8,7 +8,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from scorers.rulebook import load_rulebook
+from pucha.rulebook import load_rulebook
 
 from .table import VERDICT
 

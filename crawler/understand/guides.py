@@ -22,11 +22,12 @@ from typing import NamedTuple
 
 from lxml.html import HtmlElement
 
+from pucha.rulebook import guide_elements as _rulebook_elements
+
 from .dom import base_href, clean, walk
 
-GUIDE_ELEMENTS: tuple[str, ...] = (
-    "事项名称", "设定依据", "申请条件", "办理材料", "办理地点", "办理时间", "联系电话", "办理流程",
-)
+# The element names are the rulebook's (service.guide); the labels sites give them are this reader's.
+GUIDE_ELEMENTS: tuple[str, ...] = _rulebook_elements()
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "事项名称": ("事项名称", "服务名称", "服务事项", "办理事项", "审批事项", "许可事项", "项目名称",
@@ -45,6 +46,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "办理流程": ("办理流程", "办理程序", "办事流程", "办理步骤", "审批流程", "审批程序", "服务流程",
              "受理程序", "办理环节", "工作流程", "流程"),
 }
+if set(SYNONYMS) != set(GUIDE_ELEMENTS):  # a rulebook naming an element this reader has no labels for
+    raise RuntimeError(f"guide labels known for {sorted(SYNONYMS)}, the rulebook wants {sorted(GUIDE_ELEMENTS)}")
 
 # Labels of other parts of a guide: they end the content of the label before them.
 OTHER_LABELS: tuple[str, ...] = (

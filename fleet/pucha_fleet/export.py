@@ -12,12 +12,11 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from pucha.categories import CATEGORIES
+from pucha.registry.headers import COLUMN_FORM_HEADERS, SITE_FORM_HEADERS
 from pucha_fleet.site import Site
 
-SITE_HEADERS = ("部门/地区", "网站名称", "网站类型", "ICP备案编号", "首页网址", "网站主管单位", "办公地址",
-                "负责人姓名", "负责人职务", "负责人办公电话", "负责人手机", "负责人电子邮箱",
-                "联系人姓名", "联系人办公电话", "联系人手机", "联系人电子邮箱")
-COLUMN_HEADERS = ("首页网址", "内容类别", "栏目名称", "栏目地址")
+SITE_HEADERS = SITE_FORM_HEADERS  # 附件3 and 附件4 as the registry reads them (pucha.registry.headers)
+COLUMN_HEADERS = COLUMN_FORM_HEADERS
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高"
 GIVEN = ("伟", "芳", "敏", "静", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞", "平", "刚")
 

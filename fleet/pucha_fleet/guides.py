@@ -5,7 +5,9 @@ synonyms real guides use (CONTRACT §4: 申请材料 for 办理材料, 咨询电
 联系电话, 受理地点 for 办理地点, ...)."""
 from __future__ import annotations
 
-ELEMENTS: tuple[str, ...] = ("事项名称", "设定依据", "申请条件", "办理材料", "办理地点", "办理时间", "联系电话", "办理流程")
+from pucha.rulebook import guide_elements
+
+ELEMENTS: tuple[str, ...] = guide_elements()  # the rulebook's service.guide elements
 
 LABELS: dict[str, tuple[str, ...]] = {
     "事项名称": ("事项名称", "项目名称"),

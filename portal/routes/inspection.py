@@ -10,7 +10,7 @@ from portal.access import reporting_required, visible_site
 from portal.errors import NotFound, PortalError
 from portal.routes.results import _as_of, _rulebook
 from portal.web import db, flash, redirect, render
-from scorers.rulebook import load_rulebook
+from pucha.rulebook import load_rulebook
 
 router = APIRouter()
 _VERIFIED = "self_assessment_sites"

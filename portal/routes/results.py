@@ -19,7 +19,7 @@ from pucha import localtime
 from census.monitor.monitor_db import monitor_engine
 from census.monitor.trends import site_trends
 from census.report import write_xlsx
-from scorers.rulebook import load_rulebook
+from pucha.rulebook import load_rulebook
 
 router = APIRouter()
 TREND_DAYS = 30

@@ -74,6 +74,11 @@ def label(fields: dict[str, tuple[str, ...]], field: str) -> str:
     return fields[field][0]
 
 
+# The forms' headers in their order, as a workbook writer (the fleet's, the portal's) writes them.
+SITE_FORM_HEADERS: tuple[str, ...] = tuple(label(SITE_HEADERS, f) for f in SITE_HEADERS)
+COLUMN_FORM_HEADERS: tuple[str, ...] = tuple(label(COLUMN_HEADERS, f) for f in COLUMN_HEADERS)
+
+
 def header_key(text: str) -> str:
     """What a header is matched by: folded, without punctuation."""
     return _PUNCT.sub("", fold(text))

@@ -5,7 +5,7 @@ from fractions import Fraction
 from math import floor
 
 from ..facts import SiteFacts
-from ..rulebook import Rule, Rulebook
+from pucha.rulebook import Rule, Rulebook
 from ..scorecard import Finding, tenths
 from .review import candidate
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..facts import SiteFacts
-from ..rulebook import Rule, Rulebook
+from pucha.rulebook import Rule, Rulebook
 from ..scorecard import Finding, tenths
 from ..windows import add, parse, window_start, within
 

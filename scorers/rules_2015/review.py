@@ -5,7 +5,7 @@ import hashlib
 from typing import Any
 
 from ..facts import SiteFacts
-from ..rulebook import Rule, Rulebook
+from pucha.rulebook import Rule, Rulebook
 from ..scorecard import Finding
 
 

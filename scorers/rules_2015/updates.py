@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..facts import ColumnView, SiteFacts
-from ..rulebook import Rule, Rulebook
+from pucha.rulebook import Rule, Rulebook
 from ..scorecard import Finding, tenths
 from ..windows import parse, within
 

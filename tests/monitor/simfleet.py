@@ -19,11 +19,10 @@ from pathlib import Path
 from aiohttp import web
 
 from census.monitor.clock import day_of, day_start
+from pucha.registry.headers import SITE_FORM_HEADERS
 from census.monitor.schedule import slots_of_day
 
-HEADERS = ("部门/地区", "网站名称", "网站类型", "ICP备案编号", "首页网址", "网站主管单位", "办公地址",
-           "负责人姓名", "负责人职务", "负责人办公电话", "负责人手机", "负责人电子邮箱",
-           "联系人姓名", "联系人办公电话", "联系人手机", "联系人电子邮箱")
+HEADERS = SITE_FORM_HEADERS
 
 
 @dataclass

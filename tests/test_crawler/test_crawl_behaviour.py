@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from pucha.registry.headers import SITE_FORM_HEADERS
+
 from .recorder import Recorder
 
 pytestmark = pytest.mark.slow
 AS_OF = "2026-11-26"
-SITE_HEADER = ["部门/地区", "网站名称", "网站类型", "ICP备案编号", "首页网址", "网站主管单位", "办公地址", "负责人姓名",
-               "负责人职务", "负责人办公电话", "负责人手机", "负责人电子邮箱", "联系人姓名", "联系人办公电话",
-               "联系人手机", "联系人电子邮箱"]
+SITE_HEADER = list(SITE_FORM_HEADERS)
 
 
 def page(title: str, links: list[str] = (), items: list[tuple[str, str, str]] = ()) -> str:

@@ -1,4 +1,8 @@
-"""Rulebooks as data: scorers/rulebooks/<id>.toml, validated on load."""
+"""Rulebooks as data: pucha/rulebooks/<id>.toml, validated on load.
+
+The rule table is a fact of the core: the scorers apply it (scorers/, by the logic each rule
+names), the monitor takes its week and threshold from it, the crawler's guide reader the
+names of the guide elements it looks for (``guide_elements``)."""
 from __future__ import annotations
 
 import tomllib
@@ -67,3 +71,9 @@ def load_rulebook(name: str = "2015", path: str | None = None) -> Rulebook:
         raise RulebookError(f"{p}: duplicate rule ids")
     extra = {k: v for k, v in data.items() if k not in ("id", "title", "fail_above", "rule")}
     return Rulebook(str(data["id"]), data["title"], float(data["fail_above"]), tuple(rules), extra)
+
+
+def guide_elements(book: Rulebook | None = None) -> tuple[str, ...]:
+    """The elements a service guide must show (service.guide's ``elements``), in the table's order."""
+    book = book or load_rulebook()
+    return tuple(book.rule("service.guide").params["elements"])
