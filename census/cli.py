@@ -1,4 +1,4 @@
-"""The command line, `pucha` (CONTRACT §2, §6, §7).
+"""The command line, `pucha` (SPEC §2, §6, §7).
 
 Each subcommand is a thin shell over a library function; errors a user can
 fix end as one line naming what is wrong, and a non-zero exit.

@@ -1,4 +1,4 @@
-"""`pucha sweep`: crawl, probe, check, score and store every registered site (CONTRACT §2).
+"""`pucha sweep`: crawl, probe, check, score and store every registered site (SPEC §2).
 
 Embedded (no services configured) everything runs in this process: Scrapy's
 own scheduler, the in-process hand-off (pucha.transport.LocalHandOff), the

@@ -27,7 +27,7 @@ MAX_COUNT = 1000
 
 
 def manual_rules(rulebook: str) -> list[tuple[str, str]]:
-    """(rule id, title) of the items a person judges (CONTRACT §4, M)."""
+    """(rule id, title) of the items a person judges (SPEC §4, M)."""
     return [(r.id, r.title) for r in load_rulebook(rulebook).rules if r.kind == "manual"]
 
 

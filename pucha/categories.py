@@ -1,4 +1,4 @@
-"""The content categories of 附件4 (内容类别), as CONTRACT §1 names them.
+"""The content categories of 附件4 (内容类别), as SPEC §1 names them.
 
 One place for the list: the registry validates against it, the rulebooks
 group columns by it, the fleet draws from it.

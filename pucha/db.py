@@ -36,7 +36,7 @@ class Base(DeclarativeBase):
 
 
 def database_url(settings: pucha_settings.Settings | None = None) -> str:
-    """The configured database URL (CONTRACT §6: SQLite in PUCHA_HOME unless set)."""
+    """The configured database URL (SPEC §6: SQLite in PUCHA_HOME unless set)."""
     return _with_driver((settings or pucha_settings.load()).database_url)
 
 

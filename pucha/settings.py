@@ -2,7 +2,7 @@
 
 Settings come from ``pucha.toml`` in the working directory (or the file named
 by ``PUCHA_CONFIG``), overridden by ``PUCHA_*`` environment variables
-(CONTRACT §6).  Keys in the TOML file are the lower-case names below without
+(SPEC §6).  Keys in the TOML file are the lower-case names below without
 the ``PUCHA_`` prefix, e.g. ``home = "/srv/pucha"`` or ``probe_rounds = 20``.
 
 ``SETTINGS`` is the documented table; a test fails when a setting used in
@@ -51,7 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUCHA_MAX_DEPTH", 3, "link depth below the homepage and the registered columns", int),
     Setting("PUCHA_MAX_LIST_PAGES", 20, "pagination pages followed per column", int),
     Setting("PUCHA_MAX_PAGE_BYTES", 2_000_000, "a page is read up to this many bytes; the rest is not downloaded (the page still counts as opened)", int),
-    Setting("PUCHA_MAX_REDIRECTS", 5, "redirects followed before a target counts as a loop (CONTRACT §4)", int),
+    Setting("PUCHA_MAX_REDIRECTS", 5, "redirects followed before a target counts as a loop (SPEC §4)", int),
     Setting("PUCHA_CONCURRENCY_PER_HOST", 2, "concurrent requests per host (politeness)", int),
     Setting("PUCHA_DELAY_PER_HOST", 0.5, "seconds between requests to one host (politeness)", float),
     Setting("PUCHA_CONCURRENCY", 64, "concurrent requests of one crawl process", int),

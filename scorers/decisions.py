@@ -1,4 +1,4 @@
-"""Reviewer decisions laid over a scan's scorecard (CONTRACT §4, M).
+"""Reviewer decisions laid over a scan's scorecard (SPEC §4, M).
 
 A reviewer confirms or rejects a needs_review candidate, or enters a manual
 deduction (accuracy.basic_info, accuracy.service_guide: a count of

@@ -1,4 +1,4 @@
-"""Findings and scorecards (CONTRACT §3).  Points are kept in tenths, as integers,
+"""Findings and scorecards (SPEC §3).  Points are kept in tenths, as integers,
 so 40.0 and 40.1 never blur through float sums."""
 from __future__ import annotations
 

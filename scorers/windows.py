@@ -1,4 +1,4 @@
-"""Monitoring windows: "within N before as_of" (附件2's closing note, CONTRACT preamble).
+"""Monitoring windows: "within N before as_of" (附件2's closing note, SPEC's conventions).
 
 The interval is closed, [as_of - N, as_of]; months and years are calendar
 steps (as_of 3-31 minus 1 month is 2-28), days are days.  A date after

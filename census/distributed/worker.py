@@ -1,4 +1,4 @@
-"""`pucha worker --role crawl|score|ingest|all`: a long-running distributed worker (CONTRACT §6).
+"""`pucha worker --role crawl|score|ingest|all`: a long-running distributed worker (SPEC §6).
 
 - crawl: waits for the active sweep on the board (census.distributed.board)
   and crawls it in a child process (crawlproc: Scrapy's reactor runs once

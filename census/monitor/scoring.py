@@ -4,7 +4,7 @@ The state for an as_of is the newest crawl sweep's events (columns, links,
 guides, ...: what a one-off ``pucha sweep`` observed) plus the monitoring
 events inside the window: probes taken in the 7 days that end with as_of
 (``at`` in [24:00 of as_of - 7 days, 24:00 of as_of), Shanghai time) and
-homepage snapshots of the days [as_of - 14, as_of] (CONTRACT's closed
+homepage snapshots of the days [as_of - 14, as_of] (SPEC's closed
 window).  When the window has monitoring probes they replace the crawl
 sweep's probe rounds, which only stand in for the week when nobody watched.
 Then the rulebook is applied as ever (scorers.engine.score_site), the

@@ -1,4 +1,4 @@
-"""`pucha report`: scorecards as JSON (CONTRACT §3), an Excel workbook, or a terminal table."""
+"""`pucha report`: scorecards as JSON (SPEC §3), an Excel workbook, or a terminal table."""
 from __future__ import annotations
 
 from .build import build_report

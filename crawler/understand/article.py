@@ -1,4 +1,4 @@
-"""An article's publication date, in the order CONTRACT §5 sets.
+"""An article's publication date, in the order SPEC §5 sets.
 
 1. A visible publication label (发布时间, 发布日期, 发表时间, 發佈時間 ...; or
    a bare 日期/时间 standing as a field label) with a date after it; else an

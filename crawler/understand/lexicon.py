@@ -1,7 +1,7 @@
 """Candidates for 严重错误: official names written wrong and words that have no place on a
 government site, found in a page's visible text (the list is lexicon.toml beside this file).
 
-Only candidates: a person decides (CONTRACT §4, M), so the list favours
+Only candidates: a person decides (SPEC §4, M), so the list favours
 strings that are wrong wherever they appear over clever guesses.
 """
 from __future__ import annotations

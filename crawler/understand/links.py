@@ -1,4 +1,4 @@
-"""Every link of a page, as the link-availability rule counts them (CONTRACT §4).
+"""Every link of a page, as the link-availability rule counts them (SPEC §4).
 
 ``a[href]``, ``img[src]``, ``iframe[src]``, ``script[src]`` and
 ``link[href]``; not ``javascript:``, ``mailto:``, ``tel:``, ``data:`` or a

@@ -1,4 +1,4 @@
-"""The fleet's registry as pucha imports it: a CONTRACT §1 workbook and two CSV files.
+"""The fleet's registry as pucha imports it: a SPEC §1 workbook and two CSV files.
 
 Every one of the 16 site fields is filled validly (phones, mobiles, emails,
 ICP numbers); several columns of one category share a row, joined by ``;``

@@ -1,7 +1,7 @@
 """The eight element categories of a 办事指南 (附件2) and the labels sites use for them.
 
 The first label of each category is the notice's own word; the others are
-synonyms real guides use (CONTRACT §4: 申请材料 for 办理材料, 咨询电话 for
+synonyms real guides use (SPEC §4: 申请材料 for 办理材料, 咨询电话 for
 联系电话, 受理地点 for 办理地点, ...)."""
 from __future__ import annotations
 

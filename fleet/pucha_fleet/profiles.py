@@ -15,7 +15,7 @@ FAMILIES = ("trs", "hanweb", "table", "modern")
 ENCODINGS = ("utf-8", "gbk", "gb2312", "gb18030")
 DECLARATIONS = ("header", "meta", "http-equiv", "none")
 
-# How a list shows its dates (CONTRACT §5); "yearless" is (11-20).
+# How a list shows its dates (SPEC §5); "yearless" is (11-20).
 DATE_FORMS = ("iso", "slash", "dot", "cn", "cn_nopad", "bracket", "yearless")
 
 # Pagination of a column, by family: TRS writes the page count in a script,

@@ -149,7 +149,8 @@ class FleetProcess:
     def start(self) -> "FleetProcess":
         self.out_dir.mkdir(parents=True, exist_ok=True)
         stderr = open(self.out_dir / "fleet.log", "w", encoding="utf-8")
-        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=_repo_root())
+        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=_repo_root(),
+                                     env=fleet_env())
         stderr.close()
         lines: queue.Queue[str | None] = queue.Queue()
 
@@ -201,3 +202,12 @@ class FleetProcess:
 
 def _repo_root() -> str:
     return str(Path(__file__).resolve().parents[2])
+
+
+def fleet_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a ``python -m pucha_fleet`` child: this package importable even where it is
+    not installed (the tests find it through pytest's ``pythonpath``, a child process would not)."""
+    env = dict(os.environ if env is None else env)
+    here = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH", "")) if p)
+    return env

@@ -1,6 +1,6 @@
 """Ground truth: each site's scorecard computed from its profile, never from its pages.
 
-This is an independent reading of CONTRACT §4 and the project's binding
+This is an independent reading of SPEC §4 and the project's binding
 readings (windows are closed intervals, calendar months by relativedelta,
 points summed in tenths), so that the scorer can be checked against it.
 Next to the verdict it keeps the intermediate facts (failed probes, newest
@@ -128,7 +128,7 @@ def compute(site: Site, rounds: int) -> dict[str, Any]:
 
     # --- links, guides, attachments, systems ------------------------------------------------
     broken, review = _links(site)
-    if p.text_errors:  # one candidate per distinct term on the page (CONTRACT §4, M)
+    if p.text_errors:  # one candidate per distinct term on the page (SPEC §4, M)
         review = review + [{"rule": "veto.serious_error", "url": site.url("/about.html")} for _ in set(p.text_errors)]
     facts["broken_links"] = broken
     link_tenths = sum(b["tenths"] for b in broken)

@@ -1,4 +1,4 @@
-"""The registry of government sites (CONTRACT §1).
+"""The registry of government sites (SPEC §1).
 
 - ``model``: the tables (sites, columns, history, reviewers' decisions);
 - ``importer``: ``import_registry`` reads 附件3/附件4 workbooks or CSV files;

@@ -1,4 +1,4 @@
-"""Writing registration workbooks (CONTRACT §1): the reverse of the import.
+"""Writing registration workbooks (SPEC §1): the reverse of the import.
 
 The portal's 生成文件 and the tests write with ``write_workbook``; what it
 writes ``import_registry`` reads back unchanged.  Columns are written one a

@@ -1,4 +1,4 @@
-"""Candidates for a person (CONTRACT §4, M) and the rules only a person decides."""
+"""Candidates for a person (SPEC §4, M) and the rules only a person decides."""
 from __future__ import annotations
 
 import hashlib

@@ -1,6 +1,6 @@
 """The embedded census end to end: `registry import`, `sweep`, `report` on the project's fleet.
 
-Every rule of CONTRACT §4 must come out exactly as the fleet's ground truth
+Every rule of SPEC §4 must come out exactly as the fleet's ground truth
 says, for every site; an interrupted sweep resumed must give the same.
 """
 from __future__ import annotations

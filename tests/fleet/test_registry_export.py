@@ -1,4 +1,4 @@
-"""The fleet's registry files: CONTRACT §1 shape, and pucha's own importer takes all three forms."""
+"""The fleet's registry files: SPEC §1 shape, and pucha's own importer takes all three forms."""
 from __future__ import annotations
 
 import csv

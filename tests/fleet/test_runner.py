@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from pucha_fleet.runner import fleet_env
+
 
 @pytest.mark.parametrize("args, named", [
     (["--as-of", "2026-13-01"], "2026-13-01"),
@@ -15,6 +17,6 @@ import pytest
 ])
 def test_bad_arguments_are_named(tmp_path, args, named):
     r = subprocess.run([sys.executable, "-m", "pucha_fleet", "serve", "--out", str(tmp_path), *args],
-                       capture_output=True, text=True, timeout=60)
+                       capture_output=True, text=True, timeout=60, env=fleet_env())
     assert r.returncode == 2 and named in r.stderr
     assert not (tmp_path / "fleet.json").exists()

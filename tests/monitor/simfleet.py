@@ -106,7 +106,7 @@ class SimFleet:
             d += timedelta(days=1)
 
     def truth(self, key: str, as_of: date, per_day: int) -> dict:
-        """The monitoring rules' outcome at as_of, as CONTRACT §4 states them."""
+        """The monitoring rules' outcome at as_of, as SPEC §4 states them."""
         plan = self.plans[key]
         slots = list(self.slots(plan, as_of - timedelta(days=6), as_of, per_day))
         failed = sum(1 for s in slots if fails(plan, self.start, s.due))

@@ -1,4 +1,4 @@
-"""Every rule of CONTRACT §4, on both sides of each boundary."""
+"""Every rule of SPEC §4, on both sides of each boundary."""
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""Real-looking page snippets of every CONTRACT §5 pattern, in both scripts.
+"""Real-looking page snippets of every SPEC §5 pattern, in both scripts.
 
 Each maker returns HTML text with a ``{meta}`` slot for the charset
 declaration; tests encode it themselves (UTF-8, GBK, GB2312, GB18030).

@@ -1,4 +1,4 @@
-"""Dates in every form CONTRACT §5 lists, and the ones that are not dates."""
+"""Dates in every form SPEC §5 lists, and the ones that are not dates."""
 import datetime as dt
 
 import pytest

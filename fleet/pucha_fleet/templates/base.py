@@ -17,7 +17,7 @@ WEEKDAYS = "一二三四五六日"
 
 
 def fmt_date(d: date, form: str, with_time: bool = False, salt: int = 0) -> str:
-    """A date as a list shows it (CONTRACT §5 forms)."""
+    """A date as a list shows it (SPEC §5 forms)."""
     if form == "iso":
         s = d.isoformat()
     elif form == "slash":
@@ -114,7 +114,7 @@ PUB_STYLES = ("label", "byline", "gkml", "meta", "firstpublished")
 
 
 def article(ctx: Ctx, col: ColumnSpec, item: ItemSpec, *, malformed: bool = False) -> str:
-    """An article page whose publication date is the list's date, found one of the CONTRACT §5 ways.
+    """An article page whose publication date is the list's date, found one of the SPEC §5 ways.
 
     Decoys: a body dateline some days earlier and, in 信息公开 tables, a 成文日期."""
     p = ctx.profile
