@@ -35,5 +35,5 @@ def smtp():
 
 
 def make_settings(tmp_path, **env: str) -> settings_mod.Settings:
-    environ = {"PUCHA_HOME": str(tmp_path / "home"), "PUCHA_PROBE_TIMEOUT": "0.25", **env}
+    environ = {"PUCHA_HOME": str(tmp_path / "home"), "PUCHA_PROBE_TIMEOUT": "1.0", **env}
     return settings_mod.load(environ, config=tmp_path / "absent.toml")

@@ -45,7 +45,7 @@ def fails(plan: Plan, start: date, ts: float) -> bool:
 
 
 class SimFleet:
-    def __init__(self, plans: list[Plan], start: date, clock, hang: float = 0.6):
+    def __init__(self, plans: list[Plan], start: date, clock, hang: float = 2.5):
         self.plans = {p.key: p for p in plans}
         self.start, self.clock, self.hang = start, clock, hang
         self.requests: dict[str, int] = {p.key: 0 for p in plans}  # homepage requests (not redirect hops)
