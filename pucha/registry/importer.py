@@ -9,6 +9,7 @@ its columns with those of the file, and records what changed in
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from pucha.registry import headers
 from pucha.registry.loader import normalise_url
 from pucha.registry.changes import ColumnRow, add_site, change_site
 from pucha.registry.model import FORM_FIELDS, Site
-from pucha.registry.problems import Problems, RegistryImportError
+from pucha.registry.problems import Problem, Problems, RegistryImportError
 from pucha.registry.readers import read_csv, read_workbook
 from pucha.registry.tables import Table, parse_table
 from pucha.registry.validation import (NONE, PHONE_PAIRS, Invalid, check_category, check_field,
@@ -39,10 +40,16 @@ class ImportResult:
     updated: int  # registered sites the file changed (fields or columns)
     unchanged: int  # registered sites the file left as they were
     columns: int  # columns the file registers (rows of "无" count none)
+    # Values accepted but doubtful (an everyday province name in an ICP number, a phone without
+    # its area code, ...), placed like problems, for a person to check.
+    doubts: tuple[Problem, ...] = ()
 
     def __str__(self) -> str:
-        return (f"{self.source} 导入完成：新增网站 {self.added} 个，更新 {self.updated} 个，"
+        text = (f"{self.source} 导入完成：新增网站 {self.added} 个，更新 {self.updated} 个，"
                 f"未变 {self.unchanged} 个；栏目 {self.columns} 个")
+        if self.doubts:
+            text += f"\n需核实 {len(self.doubts)} 处（已导入，请核对后更正）：\n" + "\n".join(map(str, self.doubts))
+        return text
 
 
 @dataclass
@@ -66,7 +73,8 @@ def import_registry(path: str | Path, columns_path: str | Path | None = None, *,
     sites_table, columns_table = _read(path, columns_file, problems)
     if sites_table is None and columns_table is None:
         problems.raise_if_any()  # nothing readable: no need to open the database
-    sites, named = _check_sites(sites_table, problems) if sites_table else ({}, set())
+    doubts = Problems()
+    sites, named = _check_sites(sites_table, problems, doubts) if sites_table else ({}, set())
     replace_columns = columns_file is not None or path.suffix.lower() in WORKBOOK_SUFFIXES
     source = source or " + ".join(p.name for p in (path, columns_file) if p is not None)
     try:
@@ -74,7 +82,8 @@ def import_registry(path: str | Path, columns_path: str | Path | None = None, *,
         with session_scope(url) as session:
             columns = _check_columns(columns_table, named, session, problems) if columns_table else {}
             problems.raise_if_any()
-            return _apply(session, sites, columns if replace_columns else None, source)
+            result = _apply(session, sites, columns if replace_columns else None, source)
+            return dataclasses.replace(result, doubts=tuple(doubts.items))
     except IntegrityError:
         # Only a concurrent import of the same site gets here: the file itself was checked.
         problems.add(path.name, "与同时进行的另一次导入冲突（同一首页网址被同时登记），请重新导入")
@@ -108,7 +117,7 @@ def _read(path: Path, columns_file: Path | None, problems: Problems) -> tuple[Ta
     return None, None
 
 
-def _check_sites(table: Table, problems: Problems) -> tuple[dict[str, _SiteRow], set[str]]:
+def _check_sites(table: Table, problems: Problems, doubts: Problems) -> tuple[dict[str, _SiteRow], set[str]]:
     """The valid sites of the table by normalised homepage, and every homepage
     the table names (valid rows or not); problems for the invalid rows."""
     sites: dict[str, _SiteRow] = {}
@@ -116,8 +125,11 @@ def _check_sites(table: Table, problems: Problems) -> tuple[dict[str, _SiteRow],
     for row, cells in table.rows:
         values: dict[str, str] = {}
         for field in FORM_FIELDS:
+            def doubt(message: str, field: str = field, row: int = row) -> None:
+                doubts.add(table.file, message, table.sheet, row, table.labels[field])
+
             try:
-                values[field] = check_field(field, cells[field])
+                values[field] = check_field(field, cells[field], doubt)
             except Invalid as exc:
                 problems.add(table.file, str(exc), table.sheet, row, table.labels[field])
         for office, mobile in PHONE_PAIRS:

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+class Invalid(ValueError):
+    """A value that breaks its field's rule; str() is the message in Chinese."""
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str

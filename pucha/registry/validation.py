@@ -28,12 +28,10 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from pucha.registry import headers
+from pucha.registry.numbers import Doubt, check_icp, check_mobile, check_office_phone
+from pucha.registry.problems import Invalid
 
 NONE = "无"
-
-
-class Invalid(ValueError):
-    """A value that breaks its field's rule; str() is the message in Chinese."""
 
 
 def clean(value: str) -> str:
@@ -55,11 +53,7 @@ def check_text(value: str, max_length: int) -> str:
 
 _EMAIL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
-# Area code (010, 0731), then a 7- or 8-digit local number, then an extension.
-_OFFICE = re.compile(r"^(?:\(0\d{2,3}\)|0\d{2,3}-?)[1-9]\d{6,7}(?:(?:-|转|ext\.?)\d{1,6})?$", re.IGNORECASE)
-_MOBILE = re.compile(r"^(?:\+?86-?)?1[3-9]\d{9}$")
-_LIST_SEP = re.compile(r"[、;；,，]")
-_DASHES = str.maketrans({"—": "-", "–": "-", "−": "-", "‐": "-", "－": "-"})
+_LIST_SEP = re.compile(r"[、;；,，/]")
 
 
 def _items(value: str) -> list[str]:
@@ -74,26 +68,6 @@ def check_email(value: str) -> str:
     for item in _items(value):
         if not _EMAIL.match(item) or ".." in item:
             raise Invalid(f"{quoted(item)} 不是有效的电子邮箱")
-    return value
-
-
-def check_office_phone(value: str) -> str:
-    value = clean(value).translate(_DASHES)
-    for item in _items(value):
-        compact = re.sub(r"\s+", "", item)
-        if _OFFICE.match(compact):
-            continue
-        if _MOBILE.match(compact):
-            raise Invalid(f"{quoted(item)} 是手机号码，办公电话应为含区号的固定电话（如 010-12345678）")
-        raise Invalid(f"{quoted(item)} 不是有效的办公电话（应含区号，如 010-12345678、0731-8888888-123）")
-    return value
-
-
-def check_mobile(value: str) -> str:
-    value = clean(value).translate(_DASHES)
-    for item in _items(value):
-        if not _MOBILE.match(re.sub(r"[\s-]+", "", item)):
-            raise Invalid(f"{quoted(item)} 不是有效的手机号码（应为 11 位，如 13812345678）")
     return value
 
 
@@ -122,17 +96,6 @@ def check_url(value: str) -> str:
     except ValueError:
         if not all(_LABEL.match(label) for label in host.rstrip(".").split(".")):
             raise Invalid(f"{quoted(value)} 不是有效的网址（主机名 {quoted(host)} 无效）") from None
-    return value
-
-
-_PROVINCES = "京津沪滬渝冀豫云雲辽遼黑湘皖鲁魯新苏蘇浙赣贛鄂桂甘晋晉蒙陕陝吉闽閩贵貴粤粵青藏川宁寧琼瓊"
-_ICP = re.compile(rf"^[{_PROVINCES}]ICP[备证]\d{{4,12}}号(?:-\d{{1,4}})?$")
-
-
-def check_icp(value: str) -> str:
-    value = clean(value)
-    if not _ICP.match(headers.fold(value)):
-        raise Invalid(f"{quoted(value)} 不是有效的ICP备案编号（如 京ICP备05060933号、京ICP备05060933号-1；没有请填“无”）")
     return value
 
 
@@ -186,8 +149,11 @@ SITE_RULES = {
 PHONE_PAIRS = (("leader_phone", "leader_mobile"), ("contact_phone", "contact_mobile"))
 
 
-def check_field(field: str, value: str) -> str:
-    """The cleaned value of a site field, or Invalid."""
+_DOUBTED = (check_icp, check_office_phone, check_mobile)
+
+
+def check_field(field: str, value: str, doubt: Doubt | None = None) -> str:
+    """The cleaned value of a site field, or Invalid; ``doubt`` hears what is accepted but doubtful."""
     check, none_allowed, max_length = SITE_RULES[field]
     value = value.strip()
     if not value:
@@ -197,4 +163,6 @@ def check_field(field: str, value: str) -> str:
             raise Invalid("必填，不能填“无”")
         return NONE
     value = check_text(value, max_length)
+    if check in _DOUBTED:
+        return check(value, doubt)
     return check(value) if check else value

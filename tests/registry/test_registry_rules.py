@@ -36,8 +36,7 @@ def test_office_phones(value):
     assert check_office_phone(value)
 
 
-@pytest.mark.parametrize("value", ["12345678", "010-1234", "010-02345678", "1-800-123", "010-12345678、",
-                                   "abc", "13812345678"])
+@pytest.mark.parametrize("value", ["010-1234", "010-02345678", "1-800-123", "010-12345678、", "abc"])
 def test_bad_office_phones(value):
     with pytest.raises(Invalid):
         check_office_phone(value)
@@ -49,7 +48,7 @@ def test_mobiles(value):
     assert check_mobile(value)
 
 
-@pytest.mark.parametrize("value", ["12812345678", "1381234567", "138123456789", "010-12345678"])
+@pytest.mark.parametrize("value", ["12812345678", "1381234567", "138123456789", "abc"])
 def test_bad_mobiles(value):
     with pytest.raises(Invalid):
         check_mobile(value)
@@ -73,7 +72,7 @@ def test_icp_numbers(value):
     assert check_icp(value)
 
 
-@pytest.mark.parametrize("value", ["ICP备05060933号", "京ICP备号", "京公网安备11010502030143号", "05060933"])
+@pytest.mark.parametrize("value", ["ICP备05060933号", "京ICP备号", "05060933", "黔ICP备XXXXXXXX号", "沪ICP备"])
 def test_bad_icp_numbers(value):
     with pytest.raises(Invalid):
         check_icp(value)
