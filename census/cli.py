@@ -116,6 +116,13 @@ def _store_or_none(cfg):
     return open_store(cfg)
 
 
+def cmd_page(args: argparse.Namespace) -> int:
+    from census.page import run_page
+
+    print(run_page(settings_mod.load(), args.source, args.as_of, args.kind, args.format, url=args.url))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from census.demo import run_demo
 
@@ -185,6 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
         a.add_argument("--as-of", type=_date, help="from which report on it counts (default: the report it was taken on: "
                             "the newest scorecard listing the candidate, or the site's newest scorecard)")
         a.set_defaults(func=cmd_review)
+
+    pg = sub.add_parser("page", help="what pucha reads from one page (a saved file or a URL)")
+    pg.add_argument("source", metavar="PATH|URL")
+    pg.add_argument("--as-of", type=_date, required=True, help="监测时间点, YYYY-MM-DD (dates without a year)")
+    pg.add_argument("--kind", choices=("auto", "homepage", "list", "article", "letters", "guide"), default="auto")
+    pg.add_argument("--format", choices=("json", "table"), default="json")
+    pg.add_argument("--url", help="a saved page's own address (its relative links are read against it)")
+    pg.set_defaults(func=cmd_page)
 
     demo = sub.add_parser("demo", help="start the bundled fleet, import it, sweep it, print the scorecards")
     demo.add_argument("--sites", type=int, default=40)
