@@ -1,7 +1,6 @@
 """`pucha page` (SPEC §2): what pucha reads from one page, as JSON, for saved files and URLs."""
 from __future__ import annotations
 
-import datetime as dt
 import http.server
 import json
 import subprocess
