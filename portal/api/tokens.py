@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit
-from portal.errors import PortalError
+from portal.errors import NotFound, PortalError
 from portal.models import Account, ApiToken
 from pucha.registry.model import utcnow
 
@@ -35,7 +35,7 @@ def issue(session: Session, account: Account, name: str) -> str:
 def revoke(session: Session, account: Account, token_id: int) -> None:
     row = session.get(ApiToken, token_id)
     if row is None or row.account_id != account.id:
-        raise PortalError("没有这个令牌")
+        raise NotFound("令牌")
     row.revoked_at = utcnow()
     audit.record(session, account.username, "revoke_api_token", f"token:{row.id}", account.unit)
 

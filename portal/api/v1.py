@@ -197,7 +197,8 @@ def build(parent: FastAPI) -> FastAPI:
         with session_scope(state.db_url) as s:
             return published(s)
 
-    @api.get("/rollup", response_model=RollupDoc,
+    # The token is optional here: {} among the requirements says so in the description.
+    @api.get("/rollup", response_model=RollupDoc, openapi_extra={"security": [{}]},
              summary="按单位层级汇总（无令牌：已公布的全国结果；有令牌：本单位及下级单位）")
     def rollup(as_of: dt.date | None = Query(None, description="监测时间点（YYYY-MM-DD）"), who=Depends(account)):
         with session_scope(state.db_url) as s:

@@ -78,3 +78,39 @@ def test_route_by_role(api_app, db_url, role, sees):
     assert bool(review) == sees
     rollup = c.get(f"/api/v1/rollup?as_of={AS_OF}", headers=headers).json()
     assert rollup["rows"][0]["sites"] == (1 if sees else 0)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_token_made_on_the_page_reads_its_scope_until_revoked(api_app, db_url):
+    import re
+
+    page = Portal(api_app)
+    page.login("xc_edu")
+    made = page.form("/api-tokens", {"name": "区级数据平台"})
+    token = re.search(r'id="new-token">([^<]+)<', made.text).group(1)
+    headers = {"Authorization": f"Bearer {token}"}
+    api = Portal(api_app)
+    assert len(api.get(f"/api/v1/scorecards?as_of={AS_OF}", headers=headers).json()["cards"]) == 1
+    assert "区级数据平台" in page.get("/api-tokens").text and token not in page.get("/api-tokens").text
+    token_id = re.search(r'action="/api-tokens/(\d+)/revoke"', page.get("/api-tokens").text).group(1)
+    assert page.form(f"/api-tokens/{token_id}/revoke").status_code == 303
+    assert api.get(f"/api/v1/scorecards?as_of={AS_OF}", headers=headers).status_code == 401
+    # Another account cannot revoke it (nor learn that it exists).
+    other = Portal(api_app)
+    other.login("dc_edu")
+    assert other.form(f"/api-tokens/{token_id}/revoke").status_code == 404
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_api_with_a_token_conforms_too(api_app, db_url):
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", api_app)
+    headers = {"Authorization": f"Bearer {_token(db_url, 'bj')}"}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @given(operation.as_strategy())
+        @hsettings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        def run(case):
+            case.call_and_validate(headers=headers)
+
+        run()

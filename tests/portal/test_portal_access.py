@@ -39,7 +39,7 @@ PRIVATE = {"/password", "/dashboard", "/units", "/units/{unit_id}/accounts", "/a
            "/drift/scan", "/self-assessment", "/self-assessment/{site_id}", "/campaign", "/campaign/{campaign_id}/filings",
            "/campaign/{campaign_id}/export", "/campaign/{campaign_id}/tongbao", "/campaign/{campaign_id}/tongbao/export",
            "/campaign/{campaign_id}/tongbao/pdf", "/results/units", "/results/units/{unit_id}",
-           "/results/units/{unit_id}/export"}
+           "/results/units/{unit_id}/export", "/api-tokens", "/api-tokens/{token_id}/revoke"}
 # Not a region's object: every organisation unit reads the campaign, over its own units only.
 SHARED = {"/campaign/{campaign_id}/filings", "/campaign/{campaign_id}/export", "/campaign/{campaign_id}/tongbao",
           "/campaign/{campaign_id}/tongbao/export", "/campaign/{campaign_id}/tongbao/pdf"}
@@ -94,7 +94,7 @@ def xc_objects(app, world, portal, db_url):
     home = "http://edu.bjxch.gov.cn/"
     store_sweep(store, [card(home, SITE_NAME, "北京市西城区", "")], title="另一个网站")
     store.close()
-    return {"name": "results.csv", "rid": open_rid, "site_id": site_id, "unit_id": world.units["xc_edu"], "account_id": account_id,
+    return {"name": "results.csv", "token_id": 1, "rid": open_rid, "site_id": site_id, "unit_id": world.units["xc_edu"], "account_id": account_id,
             "report_id": report_id, "job_id": job_id, "campaign_id": campaign_id}
 
 
