@@ -134,3 +134,32 @@ def test_workbook_prints_as_an_office_signs_it(app, fleet):
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
     head = next(r for r in sheet.iter_rows() if r[0].value == "单位")[0].row
     assert sheet.print_title_rows == f"${head}:${head}"  # repeated on every printed page
+
+
+def test_card_workbook_evidence_reads_as_words(app, fleet):
+    _, ids = fleet
+    data = login(app, "xc_edu").get(f"/results/site/{ids['http://edu.bjxch.gov.cn/']}/export?as_of={AS_OF}").content
+    book = load_workbook(io.BytesIO(data))
+    rows = [[c.value for c in r] for r in book["问题证据"].iter_rows()]
+    assert rows[2][0] == "单位：西城区教育委员会"
+    head = [r[0] for r in rows].index("部门/地区")
+    assert rows[head][3:5] == ["一级指标", "二级指标"] and rows[head][7] == "存在的问题"
+    links = next(r for r in rows[head:] if r[4] == "链接可用性")
+    assert links[3] == "网站可用性" and "HTTP 状态：404" in links[7] and "{" not in links[7]
+    stale = next(r for r in rows[head:] if r[4] == "栏目不更新")
+    assert "栏目“工作动态”" in stale[7] and "2026-09-01" in stale[7]
+    # 附件2's order: the five vetoes first, then the deductions.
+    sites = [[c.value for c in r] for r in book["网站评分"].iter_rows()]
+    head = next(r for r in sites if r[0] == "部门/地区")
+    assert head[8].startswith("站点无法访问") and head[13].startswith("首页可用性")
+
+
+def test_workbook_time_is_beijing_time():
+    import datetime as dt
+
+    import time_machine
+    from census.report.layout import made_at
+
+    # 23:30 UTC on 3 December is 07:30 on 4 December in Beijing: the office's date.
+    with time_machine.travel(dt.datetime(2026, 12, 3, 23, 30, tzinfo=dt.timezone.utc), tick=False):
+        assert made_at() == "2026-12-04 07:30"
