@@ -49,6 +49,18 @@ def _overlaps(boxes: list[dict]) -> list[tuple[int, int]]:
             and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]]
 
 
+LINES = """els => els.map(e => { const r = document.createRange(); r.selectNodeContents(e);
+  const tops = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+  return [e.innerText.trim(), tops.size]; })"""
+
+
+def _no_squeezed_cells(page) -> None:
+    """Every table cell keeps three characters or more on a line (squeezed cells held one)."""
+    for text, lines in page.locator("main td, main th").evaluate_all(LINES):
+        if len(text) >= 3:
+            assert len(text) / max(lines, 1) >= 3, (text, lines)
+
+
 def _check_readable(page, width: int) -> None:
     # The page itself never scrolls sideways: wide tables scroll inside their own box.
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
@@ -59,6 +71,7 @@ def _check_readable(page, width: int) -> None:
         for cell in page.locator(f"{table} td:first-child").all():
             box = cell.bounding_box()
             assert box["width"] >= 2 * 14 and box["height"] < 3 * 14 * 1.6, (table, cell.inner_text(), box)
+    _no_squeezed_cells(page)
     for chart in ("#pass-chart", "#veto-chart"):
         if page.locator(chart).count():
             labels = [t.bounding_box() for t in page.locator(f"{chart} svg > text").all()]
@@ -79,6 +92,15 @@ def test_results_views_readable_on_desktop_and_phone(browser, base_url, world, f
         _check_readable(page, width)
         page.screenshot(path=str(ARTIFACTS / f"results-{view}-{form}.png"), full_page=True)
         page.context.close()
+    # Down to a site's card with its evidence and its probes.
+    page = _page(browser, base_url, "xc_edu", width)
+    page.goto(f"{base_url}/results/units/{world.units['xc_edu']}?as_of={AS_OF}")
+    page.click("#sites a:text('西城区教育委员会网站')")
+    assert "栏目不更新" in page.inner_text("main") and page.locator("#probe-chart svg").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    _no_squeezed_cells(page)
+    page.screenshot(path=str(ARTIFACTS / f"results-site-{form}.png"), full_page=True)
+    page.context.close()
     # The 0 % units (湖南, 国家税务总局) still show a bar, in red.
     page = _page(browser, base_url, "national", width)
     page.goto(f"{base_url}/results/units/{world.units['national']}?as_of={AS_OF}")

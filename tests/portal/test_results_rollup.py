@@ -23,6 +23,16 @@ SITES = {  # owner: [(name, home, region, veto, tenths)]
 }
 
 
+@pytest.fixture(params=["embedded", pytest.param("clickhouse", marks=pytest.mark.services)])
+def app(request, settings, db_url):
+    """The portal on the embedded store, or on a ClickHouse database of the test's own."""
+    from portal.app import create_app
+
+    if request.param == "clickhouse":
+        settings = settings.replace(clickhouse_url=request.getfixturevalue("clickhouse_url"))
+    return create_app(settings, db_url=db_url)
+
+
 @pytest.fixture
 def fleet(app, db_url):
     world = build_world(db_url)
