@@ -81,6 +81,8 @@ def site_table(request: Request, region: str = "", as_of: str | None = None, pag
             regions = results.visible_regions(s, homes)
             if regions is not None and len(regions) == 1:
                 region = regions[0]
+            else:  # sites in several regions (or all of them): the unit tree shows them together
+                return redirect("/results/units")
         found = results.site_table(store, s, account, request.app.state.db_url, when, _rulebook(request),
                                    region, page, verdict or None) if when and region else None
     return render(request, "result_sites.html", found=found, region=region, as_of=when, verdict=verdict,

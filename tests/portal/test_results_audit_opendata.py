@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 from portal_client import Portal, build_world
 from pucha.store import open_store
@@ -22,6 +23,13 @@ def test_audit_log_is_chinese_paged_and_filtered(app, db_url):
     only = bj.get("/audit?action=create_account&actor=bj").text
     assert "创建账号" in only and "<td>创建单位</td>" not in only
     assert "没有符合条件的记录" in bj.get("/audit?since=2000-01-01&until=2000-01-02").text
+    from pucha.localtime import today
+
+    day = today().isoformat()  # Beijing's date: the entries just made are today's there
+    count = lambda url: int(re.search(r"共 (\d+) 条", bj.get(url).text).group(1))  # noqa: E731
+    everything = count(f"/audit?unit={world.units['bj']}")
+    assert everything > 100 and count(f"/audit?since={day}&until={day}&unit={world.units['bj']}") == everything
+    assert count(f"/audit?until={day}") == everything and count(f"/audit?since=2000-01-01&until=2000-01-01") == 0
     assert bj.get("/audit?since=nonsense").status_code == 400
     xc = bj.get(f"/audit?unit={world.units['xc']}").text
     table = xc[xc.index('<table id="audit">'):]

@@ -115,6 +115,8 @@ def test_rollup_agrees_in_portal_excel_and_api(app, fleet, db_url):
 def test_reporting_unit_with_sites_in_two_regions_sees_both(app, fleet, db_url):
     world, ids = fleet
     edu = login(app, "xc_edu")
+    # The old per-region list cannot hold two regions at once: it sends the unit to its tree.
+    assert edu.get("/results/sites").headers["location"] == "/results/units"
     start = edu.get("/results/units")
     assert start.status_code == 303 and start.headers["location"] == f"/results/units/{world.units['xc_edu']}"
     page = edu.get(start.headers["location"])
