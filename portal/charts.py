@@ -140,3 +140,20 @@ def veto_chart(vetoes: dict[str, int], titles: dict[str, str]) -> Markup:
     bars = [Bar(titles.get(rule, rule), n, f"{titles.get(rule, rule)}：{n} 个网站", bad=True)
             for rule, n in sorted(vetoes.items(), key=lambda kv: -kv[1])]
     return hbar_chart(bars, caption="单项否决：各类网站数", unit=" 个", css_class="chart hbar vetoes")
+
+
+def probe_days(probes: list[dict]) -> list[dict]:
+    """A sweep's probes per Beijing day, in the rows daily_availability_chart reads (附件2's week)."""
+    days: dict[str, list[bool]] = {}
+    for p in probes:
+        day = datetime.fromtimestamp(p["at"], timezone.utc).astimezone(SHANGHAI).date().isoformat()
+        days.setdefault(day, []).append(bool(p["ok"]))
+    return [{"day": d, "probes": len(oks), "failed": oks.count(False),
+             "availability": round(100 * oks.count(True) / len(oks), 1)} for d, oks in sorted(days.items())]
+
+
+def probe_week_chart(probes: list[dict]) -> Markup:
+    """The sweep's week of probes, a bar a day: availability %, red under 95 %."""
+    bars = [Bar(r["day"][5:], r["availability"], f"{r['day']}：探测 {r['probes']} 次，失败 {r['failed']} 次，"
+                f"可用率 {r['availability']}%", bad=r["availability"] < 95) for r in probe_days(probes)]
+    return bar_chart(bars, caption="普查期间首页每日可用率（%），虚线为 95%", unit="%", top=100, threshold=95)

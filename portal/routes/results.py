@@ -131,6 +131,7 @@ def _site_context(request: Request, account, site_id: int, as_of: str | None) ->
             "assessment": assessment, "recrawls": recrawls, "manual": inspection.manual_rules(_rulebook(request)),
             "titles": load_rulebook(_rulebook(request)).titles,
             "probe_chart": charts.probe_chart(probes) if probes else None,
+            "week_chart": charts.probe_week_chart(probes) if probes else None,
             "trend_chart": charts.daily_availability_chart(trend) if trend else None}
 
 

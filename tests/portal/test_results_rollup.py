@@ -175,3 +175,19 @@ def test_workbook_time_is_beijing_time():
     # 23:30 UTC on 3 December is 07:30 on 4 December in Beijing: the office's date.
     with time_machine.travel(dt.datetime(2026, 12, 3, 23, 30, tzinfo=dt.timezone.utc), tick=False):
         assert made_at() == "2026-12-04 07:30"
+
+
+def test_week_of_probes_a_bar_a_beijing_day():
+    import datetime as dt
+
+    from portal.charts import probe_days, probe_week_chart
+
+    # 20 probes a day for 7 days from 23:00 UTC (07:00 next day in Beijing); day 3 fails 2 of 20.
+    start = dt.datetime(2026, 11, 13, 23, 0, tzinfo=dt.timezone.utc).timestamp()
+    probes = [{"at": start + d * 86400 + k * 1800, "ok": not (d == 2 and k < 2), "elapsed_ms": 100}
+              for d in range(7) for k in range(20)]
+    days = probe_days(probes)
+    assert [r["day"] for r in days] == [f"2026-11-{14 + d}" for d in range(7)]
+    assert [r["probes"] for r in days] == [20] * 7 and days[2]["availability"] == 90.0
+    svg = str(probe_week_chart(probes))
+    assert svg.count('class="bar bad"') == 1 and svg.count('class="bar ok"') == 6
