@@ -86,6 +86,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_open_data(args: argparse.Namespace) -> int:
+    from census.opendata import export_open_data
+
+    manifest = export_open_data(settings_mod.load(), args.as_of.isoformat(), args.output)
+    print(f"wrote {args.output}: {manifest['sites']} sites, {manifest['results']} results")
+    return 0
+
+
 def _write_text(text: str, output: str | None) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -200,6 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
     pg.add_argument("--format", choices=("json", "table"), default="json")
     pg.add_argument("--url", help="a saved page's own address (its relative links are read against it)")
     pg.set_defaults(func=cmd_page)
+
+    ex = sub.add_parser("export", help="publish the census").add_subparsers(dest="what", required=True)
+    od = ex.add_parser("open-data", help="the public registry and results as CSV (UTF-8 BOM) and JSON Lines")
+    od.add_argument("--as-of", type=_date, required=True)
+    od.add_argument("-o", "--output", required=True, help="directory (the portal serves PUCHA_HOME/open-data/DATE)")
+    od.set_defaults(func=cmd_export_open_data)
 
     demo = sub.add_parser("demo", help="start the bundled fleet, import it, sweep it, print the scorecards")
     demo.add_argument("--sites", type=int, default=40)

@@ -18,13 +18,15 @@ from starlette.middleware.sessions import SessionMiddleware
 from portal import access
 from portal.errors import PortalError
 from portal.routes import auth, campaign, filing, inspection, mailbox, public, results, review, units
+from portal.routes import audit as audit_routes, opendata, rollup, tokens
 from portal.security import session_key
 from portal.web import redirect, render
 from pucha import settings as pucha_settings
 from pucha.db import database_url, ensure_db
 
 ROUTERS = (public.router, auth.router, units.router, filing.router, review.router, mailbox.router,
-           results.router, inspection.router, campaign.router)
+           results.router, inspection.router, campaign.router, rollup.router, audit_routes.router, opendata.router,
+           tokens.router)
 SESSION_HOURS = 8
 
 
@@ -41,6 +43,8 @@ def create_app(settings: pucha_settings.Settings | None = None, db_url: str | No
     for router in ROUTERS:
         app.include_router(router)
     _handlers(app)
+    from portal.api import mount_api
+    mount_api(app)
     return app
 
 

@@ -1,5 +1,6 @@
-"""Excel exports of the portal's tables and of the 通报 (openpyxl, in the
-style of census/report/xlsx.py: bold wrapped headers, frozen first row)."""
+"""Excel exports of the portal's tables and of the 通报.  The result tables
+print as an office signs them (census.report.layout.PrintSheet: title,
+监测时间点, unit, totals, signature lines, A4 landscape)."""
 from __future__ import annotations
 
 import io
@@ -9,6 +10,8 @@ from urllib.parse import quote
 from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+
+from census.report.layout import PrintSheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,6 +40,37 @@ def download(data: bytes, filename: str, media_type: str = XLSX) -> Response:
     # RFC 5987: the Chinese file name survives every browser.
     return Response(data, media_type=media_type,
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+def print_workbook(sheets: Iterable[tuple[str, str, Sequence[str], Iterable[Sequence[Any]], Sequence[Any]]],
+                   as_of: str, unit: str) -> bytes:
+    """One printable sheet per (sheet name, title, header, rows, totals)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, title, head, rows, totals in sheets:
+        sheet = PrintSheet(wb.create_sheet(name[:31]), title, as_of=as_of, unit=unit)
+        sheet.table(head, list(rows), totals, widths=[28, 14])
+        sheet.sign()
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+ROLLUP_HEAD = ["单位", "单位类别", "网站数", "合格", "不合格", "合格率(%)", "平均扣分"]
+
+
+def rollup_sheet(table, titles: dict[str, str]) -> tuple[str, str, list[str], list[list[Any]], list[Any]]:
+    """The unit tree (portal.rollups.RollupTable), indented by level; the root's line is the total."""
+    rules = table.rules
+    head = ROLLUP_HEAD + [f"单项否决：{titles.get(rule, rule)}" for rule in rules]
+
+    def line(r, name: str) -> list[Any]:
+        return [name, r.kind_name, r.sites, r.passed, r.failed, r.pass_rate if r.pass_rate is not None else "—",
+                r.mean_deduction] + [r.vetoes.get(rule, 0) for rule in rules]
+
+    body = [line(r, "　" * (r.depth - 1) + r.name) for r in table.rows if r is not table.root]
+    return "各单位评分结果", f"全国政府网站普查评分结果汇总（{table.root.name}）", head, body, \
+        line(table.root, "合计")
 
 
 REGION_HEAD = ["部门/地区", "网站数", "合格", "不合格", "平均扣分"]

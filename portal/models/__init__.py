@@ -9,7 +9,8 @@ from portal.models.accounts import Account, AuditEntry, LoginFailure, Unit, UNIT
 from portal.models.registration import (ClosureCheck, MailboxReport, Registration, ReviewStep,
                                         SiteOwner)
 from portal.models.inspection import Campaign, CampaignFiling, DriftNotice, Recrawl, SelfAssessment
+from portal.models.api_token import ApiToken
 
-__all__ = ["Account", "AuditEntry", "Campaign", "CampaignFiling", "ClosureCheck", "DriftNotice", "LoginFailure",
+__all__ = ["Account", "ApiToken", "AuditEntry", "Campaign", "CampaignFiling", "ClosureCheck", "DriftNotice", "LoginFailure",
            "MailboxReport", "ORG_KINDS",
            "Recrawl", "Registration", "ReviewStep", "SelfAssessment", "SiteOwner", "UNIT_KINDS", "Unit"]

@@ -3,8 +3,6 @@ recrawls and registry drift (检查整改, 抽查核查)."""
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse
@@ -18,7 +16,7 @@ from portal.web import db, flash, redirect, render
 from pucha import localtime
 from census.monitor.monitor_db import monitor_engine
 from census.monitor.trends import site_trends
-from census.report import write_xlsx
+from census.report.xlsx import report_bytes
 from pucha.rulebook import load_rulebook
 
 router = APIRouter()
@@ -62,7 +60,13 @@ def region_table_xlsx(request: Request, as_of: str | None = None, account=Depend
     when = _as_of(request, store, as_of)
     with db(request) as s:
         rows = results.region_table(store, s, account, request.app.state.db_url, when, _rulebook(request)) if when else []
-    data = exports.workbook([exports.region_sheet(rows, load_rulebook(_rulebook(request)).titles)])
+    name, head, body = exports.region_sheet(rows, load_rulebook(_rulebook(request)).titles)
+    sites, passed = sum(r.sites for r in rows), sum(r.passed for r in rows)
+    tenths = sum(r.deduction_tenths for r in rows)
+    totals = ["合计", sites, passed, sites - passed, round(tenths / sites / 10, 1) if sites else 0.0] + \
+        [sum(r.vetoes.get(h, 0) for r in rows) for h in sorted({rule for r in rows for rule in r.vetoes})]
+    data = exports.print_workbook([(name, "全国政府网站普查评分结果（按部门/地区）", head, body, totals)],
+                                  when or "", account.unit.name)
     return exports.download(data, f"各地区评分结果-{when}.xlsx")
 
 
@@ -77,6 +81,8 @@ def site_table(request: Request, region: str = "", as_of: str | None = None, pag
             regions = results.visible_regions(s, homes)
             if regions is not None and len(regions) == 1:
                 region = regions[0]
+            else:  # sites in several regions (or all of them): the unit tree shows them together
+                return redirect("/results/units")
         found = results.site_table(store, s, account, request.app.state.db_url, when, _rulebook(request),
                                    region, page, verdict or None) if when and region else None
     return render(request, "result_sites.html", found=found, region=region, as_of=when, verdict=verdict,
@@ -91,7 +97,11 @@ def site_table_xlsx(request: Request, region: str = "", as_of: str | None = None
         homes = results.visible_homes(s, account)
         cards = results.visible_cards(store, s, homes, request.app.state.db_url, when, _rulebook(request),
                                       region or None) if when else []
-    data = exports.workbook([exports.site_sheet(cards, load_rulebook(_rulebook(request)).titles)])
+    name, head, body = exports.site_sheet(cards, load_rulebook(_rulebook(request)).titles)
+    passed = sum(c["verdict"] == "pass" for c in cards)
+    totals = [f"合计：{len(cards)} 个网站", "", "", "", f"合格 {passed}，不合格 {len(cards) - passed}"]
+    data = exports.print_workbook([(name, f"全国政府网站普查网站评分结果（{region or '全部'}）", head, body, totals)],
+                                  when or "", account.unit.name)
     return exports.download(data, f"网站评分结果-{region or '全部'}-{when}.xlsx")
 
 
@@ -121,6 +131,7 @@ def _site_context(request: Request, account, site_id: int, as_of: str | None) ->
             "assessment": assessment, "recrawls": recrawls, "manual": inspection.manual_rules(_rulebook(request)),
             "titles": load_rulebook(_rulebook(request)).titles,
             "probe_chart": charts.probe_chart(probes) if probes else None,
+            "week_chart": charts.probe_week_chart(probes) if probes else None,
             "trend_chart": charts.daily_availability_chart(trend) if trend else None}
 
 
@@ -134,10 +145,8 @@ def scorecard_xlsx(request: Request, site_id: int, as_of: str | None = None, acc
     context = _site_context(request, account, site_id, as_of)
     if context["card"] is None:
         raise PortalError("该网站在此监测时间点没有评分结果")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "card.xlsx"
-        write_xlsx({"rulebook": _rulebook(request), "as_of": context["as_of"], "sites": [context["card"]]}, path)
-        data = path.read_bytes()
+    data = report_bytes({"rulebook": _rulebook(request), "as_of": context["as_of"], "sites": [context["card"]]},
+                        account.unit.name)
     return exports.download(data, f"评分表-{context['site'].name}-{context['as_of']}.xlsx")
 
 

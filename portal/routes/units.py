@@ -1,10 +1,10 @@
-"""Units below one's own, their accounts, password resets, the audit log."""
+"""Units below one's own, their accounts, password resets (the audit log: routes/audit.py)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
 from sqlalchemy import select
 
-from portal import accounts, audit
+from portal import accounts
 from portal.access import actor, org_required, units_below, valid_id, visible_unit
 from portal.errors import NotFound, PortalError
 from portal.models import Account, Unit
@@ -69,9 +69,3 @@ def reset_password(request: Request, account_id: int, account=Depends(org_requir
         return _page(request, account, status=exc.status, error=str(exc))
     return _page(request, account, created=created)
 
-
-@router.get("/audit")
-def audit_log(request: Request, account=Depends(org_required)):
-    with db(request) as s:
-        entries = audit.entries_for(s, account.unit)
-    return render(request, "audit.html", entries=entries)

@@ -86,7 +86,9 @@ def test_table_and_xlsx(home, capsys):
     assert main(["report", "--as-of", AS_OF, "--format", "xlsx", "-o", str(path)]) == 0
     wb = load_workbook(path)
     assert wb.sheetnames == ["网站评分", "问题证据"]
-    head = [c.value for c in wb["网站评分"][1]]
+    rows = [[c.value for c in r] for r in wb["网站评分"].iter_rows()]
+    assert rows[0][0] == "全国政府网站普查评分结果" and rows[1][0] == f"监测时间点：{AS_OF}"
+    head = next(r for r in rows if r[0] == "部门/地区")
     assert head[:8] == ["部门/地区", "网站名称", "首页网址", "网站标识码", "网站类型", "结论", "单项否决", "扣分合计"]
     assert "链接可用性（availability.links）" in head
     ev_rows = list(wb["问题证据"].iter_rows(values_only=True))

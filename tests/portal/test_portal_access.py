@@ -22,7 +22,9 @@ from pucha.registry.model import Site
 # Every route, and whether anonymous visitors may use it.  A route missing
 # here fails the test: whoever adds one decides who may reach it.
 PUBLIC = {"/", "/sites", "/sites/{site_id}", "/mailbox", "/mailbox/track", "/code-recovery",
-          "/login", "/logout"}
+          "/login", "/logout", "/open-data", "/open-data/{name}",
+          # /api/v1 (a mounted app; its own route × role tests are tests/portal/test_api_v1.py)
+          "/published", "/rollup", "/scorecards", "/scorecards/{site_id}", "/needs-review"}
 PRIVATE = {"/password", "/dashboard", "/units", "/units/{unit_id}/accounts", "/accounts/{account_id}/reset",
            "/audit", "/registrations", "/registrations/new", "/registrations/{rid}", "/registrations/{rid}/edit",
            "/registrations/{rid}/submit", "/registrations/{rid}/file", "/registrations/{rid}/approve",
@@ -36,7 +38,8 @@ PRIVATE = {"/password", "/dashboard", "/units", "/units/{unit_id}/accounts", "/a
            "/results/site/{site_id}/recrawl", "/recrawls/{job_id}", "/recrawls/{job_id}/progress", "/drift",
            "/drift/scan", "/self-assessment", "/self-assessment/{site_id}", "/campaign", "/campaign/{campaign_id}/filings",
            "/campaign/{campaign_id}/export", "/campaign/{campaign_id}/tongbao", "/campaign/{campaign_id}/tongbao/export",
-           "/campaign/{campaign_id}/tongbao/pdf"}
+           "/campaign/{campaign_id}/tongbao/pdf", "/results/units", "/results/units/{unit_id}",
+           "/results/units/{unit_id}/export", "/api-tokens", "/api-tokens/{token_id}/revoke"}
 # Not a region's object: every organisation unit reads the campaign, over its own units only.
 SHARED = {"/campaign/{campaign_id}/filings", "/campaign/{campaign_id}/export", "/campaign/{campaign_id}/tongbao",
           "/campaign/{campaign_id}/tongbao/export", "/campaign/{campaign_id}/tongbao/pdf"}
@@ -91,7 +94,7 @@ def xc_objects(app, world, portal, db_url):
     home = "http://edu.bjxch.gov.cn/"
     store_sweep(store, [card(home, SITE_NAME, "北京市西城区", "")], title="另一个网站")
     store.close()
-    return {"rid": open_rid, "site_id": site_id, "unit_id": world.units["xc_edu"], "account_id": account_id,
+    return {"name": "results.csv", "token_id": 1, "rid": open_rid, "site_id": site_id, "unit_id": world.units["xc_edu"], "account_id": account_id,
             "report_id": report_id, "job_id": job_id, "campaign_id": campaign_id}
 
 

@@ -62,7 +62,9 @@ def test_scorecard_confirmation_table_and_tongbao_in_a_browser(browser, base_url
     with bj.expect_download() as download:
         bj.click("#export")
     book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
-    assert [c.value for c in book.active[1]][:3] == ["部门/地区", "网站数", "合格"]
+    rows = [[c.value for c in r] for r in book.active.iter_rows()]
+    assert rows[0][0].startswith("全国政府网站普查评分结果")  # the title above the table
+    assert next(r for r in rows if r[0] == "部门/地区")[:3] == ["部门/地区", "网站数", "合格"]
     bj.click("#regions a:text(\"北京市西城区\")")
     assert "西城区教育委员会网站" in bj.inner_text("#sites")
     _shot(bj, "23-region-sites", request)

@@ -91,14 +91,18 @@ def test_region_table_per_account_and_its_excel(sites, client):
     book = load_workbook(io.BytesIO(national.get(f"/results/export?as_of={AS_OF}").content))
     sheet = book["各地区评分结果"]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][0] == "全国政府网站普查评分结果（按部门/地区）" and values[1][0] == f"监测时间点：{AS_OF}"
+    values = values[[v[0] for v in values].index("部门/地区"):]  # below the title, 监测时间点 and unit
     assert values[0][:5] == ["部门/地区", "网站数", "合格", "不合格", "平均扣分"]
+    assert any(v[0] == "合计" for v in values) and any(v[0] == "单位负责人：" for v in values)
     assert ["北京市西城区", 1, 0, 1, 1.3] == values[[v[0] for v in values].index("北京市西城区")][:5]
     assert "单项否决：栏目不更新" in values[0]
 
     sites_book = load_workbook(io.BytesIO(xicheng.get("/results/sites/export?region=北京市西城区").content))
     rows = [[c.value for c in r] for r in sites_book.active.iter_rows()]
+    rows = rows[[r[0] for r in rows].index("部门/地区"):]
     assert rows[1][:5] == ["北京市西城区", "西城区教育委员会网站", XC_HOME, sites["xc"][1], "不合格"]
-    assert len(rows) == 2
+    assert rows[2][0] == "合计：1 个网站"  # one site, then the totals line
 
 
 def test_scorecard_shows_the_evidence(sites, client):
