@@ -40,6 +40,16 @@ def test_api_conforms_to_its_openapi(api_app):
         run()
 
 
+def test_control_characters_in_a_search_find_nothing_and_break_nothing(api_app):
+    # schemathesis's find on PostgreSQL: ?q=%00 answered 500 (PostgreSQL cannot compare a NUL).
+    c = Portal(api_app)
+    for q in ("%00", "%01%7F", "%E8%A5%BF%00%E5%9F%8E"):
+        r = c.get(f"/api/v1/sites?q={q}")
+        assert r.status_code == 200, (q, r.text)
+    assert c.get("/api/v1/sites?q=%E8%A5%BF%00").json()["total"] == 1  # 西 and a NUL: the NUL is no part of it
+    assert c.get("/sites?q=%00").status_code == 200  # the public search page reads the same way
+
+
 def _token(db_url, username):
     from sqlalchemy import select
     from portal.api import tokens
