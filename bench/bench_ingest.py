@@ -88,8 +88,9 @@ def from_kafka(url: str, n: int, workdir: Path) -> tuple[float, int]:
     is not a cost per event), and the last partial batch waits 0.25 s instead of run_ingest's 1 s."""
     from ingest.kafka_to_store import IngestStats, run_ingest
     from pucha import settings as settings_mod
-    from pucha.transport.kafka import KafkaSink, KafkaSource
     from pucha.events import from_json
+    from pucha.store import open_store
+    from pucha.transport.kafka import KafkaSink, KafkaSource
     from servicekit import TansuBroker
 
     with TansuBroker(workdir / "tansu") as broker:
@@ -103,11 +104,13 @@ def from_kafka(url: str, n: int, workdir: Path) -> tuple[float, int]:
         cfg = settings_mod.load({"PUCHA_HOME": str(workdir), "PUCHA_CLICKHOUSE_URL": url},
                                 config=workdir / "none.toml")
         stop, stats = threading.Event(), IngestStats()
-        worker = threading.Thread(target=run_ingest, args=(cfg, stop),
-                                  kwargs={"stats": stats, "source": source, "flush_seconds": 0.25})
+        worker = threading.Thread(target=run_ingest, args=(source, open_store(cfg), stop),
+                                  kwargs={"stats": stats, "flush_seconds": 0.25})
         t = time.perf_counter()
         worker.start()
         while stats.rows < n:
+            if not worker.is_alive():
+                raise RuntimeError("run_ingest stopped before storing every event (see its traceback above)")
             time.sleep(0.005)
         took = time.perf_counter() - t
         stop.set()
