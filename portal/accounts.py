@@ -13,13 +13,13 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import audit
+from portal import audit, sessions
 from portal.errors import Forbidden, PortalError
 from portal.models import Account, LoginFailure, Unit
 from portal.models.accounts import KIND_NAMES
 from portal.security import check_new_password, hash_secret, one_time_secret, verify_secret
 from pucha.registry.model import utcnow
-from pucha.registry.validation import check_text
+from pucha.registry.validation import Invalid, check_line
 
 MAX_FAILURES = 5  # per account, then locked for LOCK_TIME
 LOCK_TIME = dt.timedelta(minutes=15)
@@ -85,7 +85,10 @@ def create_unit(session: Session, actor: Account, parent: Unit, kind: str, name:
     if kind not in CHILD_KINDS[parent.kind]:
         allowed = "、".join(KIND_NAMES[k] for k in CHILD_KINDS[parent.kind]) or "无"
         raise PortalError(f"{parent.kind_name}之下不能创建“{KIND_NAMES.get(kind, kind)}”（可创建：{allowed}）", "kind")
-    name = check_text(name.strip(), 200) if name.strip() else ""
+    try:
+        name = check_line(name.strip(), 200) if name.strip() else ""
+    except Invalid as exc:
+        raise PortalError(f"单位名称{exc}", "name") from None
     if not name:
         raise PortalError("单位名称必填", "name")
     checked = _check_code(kind, code, parent)
@@ -156,6 +159,7 @@ def change_password(session: Session, account: Account, old: str, new: str) -> N
     account.password_hash = hash_secret(new)
     account.must_change_password = False
     account.session_epoch += 1
+    sessions.revoke_account(session, account.id)
     audit.record(session, account.username, "change_password", f"account:{account.id}", account.unit)
 
 
@@ -168,6 +172,7 @@ def reset_password(session: Session, actor: Account, account: Account) -> str:
     account.must_change_password = True
     account.failed_logins, account.locked_until = 0, None
     account.session_epoch += 1
+    sessions.revoke_account(session, account.id)
     audit.record(session, actor.username, "reset_password", f"account:{account.id}", account.unit)
     return password
 

@@ -68,4 +68,15 @@ def redirect(url: str) -> RedirectResponse:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The client's address: the peer's, or, when the peer is a configured
+    trusted proxy (PUCHA_PORTAL_TRUSTED_PROXIES), the last address in
+    X-Forwarded-For that is not itself a trusted proxy."""
+    peer = request.client.host if request.client else "unknown"
+    trusted = {a.strip() for a in request.app.state.settings.portal_trusted_proxies.split(",") if a.strip()}
+    if peer not in trusted:
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop[:100]
+    return peer

@@ -8,8 +8,9 @@ them all; ``pucha/migrations/env.py`` does so for autogenerate.
 from portal.models.accounts import Account, AuditEntry, LoginFailure, Unit, UNIT_KINDS, ORG_KINDS
 from portal.models.registration import (ClosureCheck, MailboxReport, Registration, ReviewStep,
                                         SiteOwner)
+from portal.models.sessions import PortalSession
 from portal.models.inspection import Campaign, CampaignFiling, DriftNotice, Recrawl, SelfAssessment
 
 __all__ = ["Account", "AuditEntry", "Campaign", "CampaignFiling", "ClosureCheck", "DriftNotice", "LoginFailure",
-           "MailboxReport", "ORG_KINDS",
+           "MailboxReport", "ORG_KINDS", "PortalSession",
            "Recrawl", "Registration", "ReviewStep", "SelfAssessment", "SiteOwner", "UNIT_KINDS", "Unit"]
