@@ -19,7 +19,7 @@ from portal.errors import PortalError
 from portal.routes import auth, campaign, filing, inspection, mailbox, public, results, review, units
 from portal.guards import BodyLimit, SecurityHeaders
 from portal.sessions import ServerSessions
-from portal.web import redirect, render
+from portal.web import redirect, render, trusted_networks
 from pucha import settings as pucha_settings
 from pucha.db import database_url, ensure_db
 
@@ -33,6 +33,7 @@ def create_app(settings: pucha_settings.Settings | None = None, db_url: str | No
                   dependencies=[Depends(access.context)])
     app.state.settings = settings
     app.state.db_url = db_url or database_url(settings)
+    app.state.trusted_proxies = trusted_networks(settings.portal_trusted_proxies)
     ensure_db(app.state.db_url)
     # Added innermost first: headers outside everything, then sessions, then the body limit
     # (which needs the session to know whether the request is anonymous).

@@ -46,27 +46,31 @@ class BodyLimit:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             return await _refuse(send, limit)
-        seen = 0
-        started = False
+        seen, over, answered = 0, False, False
 
         async def counted():
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    over = True
                     raise TooLarge()
             return message
 
-        async def tracking_send(message):
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def guarded_send(message):
+            # Whatever the app makes of the cut-off body (FastAPI answers 400), the answer is 413.
+            nonlocal answered
+            if not over:
+                await send(message)
+            elif not answered:
+                answered = True
+                await _refuse(send, limit)
 
         try:
-            await self.app(scope, counted, tracking_send)
+            await self.app(scope, counted, guarded_send)
         except TooLarge:
-            if not started:
+            if not answered:
                 await _refuse(send, limit)
 
 

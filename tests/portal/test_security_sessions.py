@@ -6,7 +6,6 @@ import datetime as dt
 
 from sqlalchemy import func, select, update
 
-from portal.models import PortalSession
 from portal_client import PASSWORD, Portal
 from pucha.db import session_scope
 
@@ -69,6 +68,8 @@ def test_reset_by_the_unit_above_ends_the_sessions(world, portal, db_url):
 
 
 def test_idle_timeout_and_absolute_lifetime(world, portal, db_url, settings):
+    from portal.models import PortalSession
+
     me = portal()
     me.login("xc")
     with session_scope(db_url) as s:
