@@ -1,4 +1,4 @@
-"""portal security: server-side sessions
+"""portal security: server-side sessions, the mailbox's sender address
 
 Revision ID: 0005_portal_security
 Revises: 0004_monitor
@@ -29,9 +29,15 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_portal_session_account_id'), 'portal_session', ['account_id'], unique=False)
     op.create_index(op.f('ix_portal_session_seen_at'), 'portal_session', ['seen_at'], unique=False)
+    with op.batch_alter_table('portal_mailbox') as batch:
+        batch.add_column(sa.Column('client', sa.String(length=100), nullable=True))
+        batch.create_index(batch.f('ix_portal_mailbox_client'), ['client'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('portal_mailbox') as batch:
+        batch.drop_index(batch.f('ix_portal_mailbox_client'))
+        batch.drop_column('client')
     op.drop_index(op.f('ix_portal_session_seen_at'), table_name='portal_session')
     op.drop_index(op.f('ix_portal_session_account_id'), table_name='portal_session')
     op.drop_table('portal_session')
