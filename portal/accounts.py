@@ -2,28 +2,30 @@
 
 A unit creates the units directly below it and their accounts, each with a
 one-time password that the first login must change (附件1 四(二)); a
-forgotten password is reset by the unit above.  Repeated failed logins lock
-an account for a while, and an address that keeps failing is refused.
+forgotten password is reset by the unit above.  Repeated failed logins make
+the next attempts wait (``authenticate``), per client and per account name.
 """
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import audit
+from portal import audit, sessions
 from portal.errors import Forbidden, PortalError
 from portal.models import Account, LoginFailure, Unit
 from portal.models.accounts import KIND_NAMES
 from portal.security import check_new_password, hash_secret, one_time_secret, verify_secret
 from pucha.registry.model import utcnow
-from pucha.registry.validation import check_text
+from pucha.registry.validation import Invalid, check_line
 
-MAX_FAILURES = 5  # per account, then locked for LOCK_TIME
-LOCK_TIME = dt.timedelta(minutes=15)
-MAX_ADDRESS_FAILURES = 20  # per address within LOCK_TIME, any accounts
+FREE_FAILURES = 5  # failures (per client, per account name) before attempts must wait
+WINDOW = dt.timedelta(minutes=15)  # failures older than this are forgotten
+CLIENT_WAIT_CAP = 900  # seconds: a guessing client ends up at one attempt per 15 minutes
+ACCOUNT_WAIT_CAP = 60  # seconds: the most anyone can make the account's owner wait
 # Which kinds of unit each kind may create directly below itself.
 CHILD_KINDS: dict[str, tuple[str, ...]] = {
     "national": ("province", "department", "reporting"),
@@ -85,7 +87,10 @@ def create_unit(session: Session, actor: Account, parent: Unit, kind: str, name:
     if kind not in CHILD_KINDS[parent.kind]:
         allowed = "、".join(KIND_NAMES[k] for k in CHILD_KINDS[parent.kind]) or "无"
         raise PortalError(f"{parent.kind_name}之下不能创建“{KIND_NAMES.get(kind, kind)}”（可创建：{allowed}）", "kind")
-    name = check_text(name.strip(), 200) if name.strip() else ""
+    try:
+        name = check_line(name.strip(), 200) if name.strip() else ""
+    except Invalid as exc:
+        raise PortalError(f"单位名称{exc}", "name") from None
     if not name:
         raise PortalError("单位名称必填", "name")
     checked = _check_code(kind, code, parent)
@@ -123,28 +128,50 @@ def _new_account(session: Session, actor: str, unit: Unit, username: str) -> tup
     return account, password
 
 
-def authenticate(session: Session, username: str, password: str, address: str) -> Account:
-    """The account, or PortalError with a message that does not say whether
-    the account exists (only that it is locked, once it is)."""
-    now = utcnow()
-    recent = session.scalar(select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.address == address, LoginFailure.at > now - LOCK_TIME))
-    if recent >= MAX_ADDRESS_FAILURES:
-        raise PortalError("来自该地址的登录失败次数过多，请 15 分钟后再试")
-    account = session.scalar(select(Account).where(Account.username == username.strip()))
-    if account is not None and account.locked_until and _aware(account.locked_until) > now:
-        raise PortalError("登录失败次数过多，账号已暂时锁定：请 15 分钟后再试，或请上级单位重置密码")
+def authenticate(session: Session, username: str, password: str, address: str,
+                 now: dt.datetime | None = None) -> Account:
+    """The account, or PortalError.  The answer never says whether the
+    account exists: failures are counted by the name typed, known or not.
+
+    There is no lock to be turned against a user: after FREE_FAILURES the
+    next attempt waits, doubling with each failure, per client (up to
+    CLIENT_WAIT_CAP) and per account name (up to ACCOUNT_WAIT_CAP, short, so
+    the right password from another client passes after that wait however
+    long someone keeps guessing)."""
+    now = now or utcnow()
+    name = username.strip()[:200]
+    by_client = _failures(session, LoginFailure.address == address[:100], now)
+    by_name = _failures(session, func.lower(LoginFailure.username) == name.lower(), now)
+    wait = max(_wait(by_client, now, CLIENT_WAIT_CAP), _wait(by_name, now, ACCOUNT_WAIT_CAP))
+    if wait > 0:
+        raise PortalError(f"登录尝试过于频繁，请 {wait} 秒后再试")
+    account = session.scalar(select(Account).where(Account.username == name))
     if account is None or not verify_secret(account.password_hash, password):
-        session.add(LoginFailure(address=address[:100], username=username[:200]))
+        session.add(LoginFailure(address=address[:100], username=name, at=now))
         if account is not None:
             account.failed_logins += 1
-            if account.failed_logins >= MAX_FAILURES:
-                account.locked_until, account.failed_logins = now + LOCK_TIME, 0
-                audit.record(session, audit.SYSTEM, "lock_account", f"account:{account.id}", account.unit,
-                             note=f"连续 {MAX_FAILURES} 次登录失败（地址 {address}）")
+            if account.failed_logins == FREE_FAILURES:
+                audit.record(session, audit.SYSTEM, "login_throttled", f"account:{account.id}", account.unit,
+                             note=f"连续 {FREE_FAILURES} 次登录失败（地址 {address}），此后每次尝试须等待")
         raise PortalError("账号或密码不正确")
     account.failed_logins, account.locked_until = 0, None
     return account
+
+
+def _failures(session: Session, where, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """How many failures match within WINDOW, and the latest."""
+    count, last = session.execute(select(func.count(), func.max(LoginFailure.at))
+                                  .where(where, LoginFailure.at > now - WINDOW)).one()
+    return count, _aware(last) if last is not None else None
+
+
+def _wait(failures: tuple[int, dt.datetime | None], now: dt.datetime, cap: int) -> int:
+    """Seconds still to wait before the next attempt (0: go ahead)."""
+    count, last = failures
+    if count < FREE_FAILURES or last is None:
+        return 0
+    delay = min(2 ** (count - FREE_FAILURES + 1), cap)
+    return max(0, math.ceil((last + dt.timedelta(seconds=delay) - now).total_seconds()))
 
 
 def change_password(session: Session, account: Account, old: str, new: str) -> None:
@@ -156,6 +183,7 @@ def change_password(session: Session, account: Account, old: str, new: str) -> N
     account.password_hash = hash_secret(new)
     account.must_change_password = False
     account.session_epoch += 1
+    sessions.revoke_account(session, account.id)
     audit.record(session, account.username, "change_password", f"account:{account.id}", account.unit)
 
 
@@ -168,6 +196,7 @@ def reset_password(session: Session, actor: Account, account: Account) -> str:
     account.must_change_password = True
     account.failed_logins, account.locked_until = 0, None
     account.session_epoch += 1
+    sessions.revoke_account(session, account.id)
     audit.record(session, actor.username, "reset_password", f"account:{account.id}", account.unit)
     return password
 

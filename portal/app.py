@@ -13,21 +13,20 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from portal import access
 from portal.errors import PortalError
 from portal.routes import auth, campaign, filing, inspection, mailbox, public, results, review, units
+from portal.guards import BodyLimit, SecurityHeaders
 from portal.routes import audit as audit_routes, opendata, rollup, tokens
-from portal.security import session_key
-from portal.web import redirect, render
+from portal.sessions import ServerSessions
+from portal.web import redirect, render, trusted_networks
 from pucha import settings as pucha_settings
 from pucha.db import database_url, ensure_db
 
 ROUTERS = (public.router, auth.router, units.router, filing.router, review.router, mailbox.router,
            results.router, inspection.router, campaign.router, rollup.router, audit_routes.router, opendata.router,
            tokens.router)
-SESSION_HOURS = 8
 
 
 def create_app(settings: pucha_settings.Settings | None = None, db_url: str | None = None) -> FastAPI:
@@ -36,9 +35,13 @@ def create_app(settings: pucha_settings.Settings | None = None, db_url: str | No
                   dependencies=[Depends(access.context)])
     app.state.settings = settings
     app.state.db_url = db_url or database_url(settings)
+    app.state.trusted_proxies = trusted_networks(settings.portal_trusted_proxies)
     ensure_db(app.state.db_url)
-    app.add_middleware(SessionMiddleware, secret_key=session_key(settings.secret_key, settings.home),
-                       session_cookie="pucha_session", max_age=SESSION_HOURS * 3600, same_site="strict")
+    # Added innermost first: headers outside everything, then sessions, then the body limit
+    # (which needs the session to know whether the request is anonymous).
+    app.add_middleware(BodyLimit, settings=settings)
+    app.add_middleware(ServerSessions, db_url=app.state.db_url, settings=settings)
+    app.add_middleware(SecurityHeaders, settings=settings)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
     for router in ROUTERS:
         app.include_router(router)

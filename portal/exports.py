@@ -16,6 +16,17 @@ from census.report.layout import PrintSheet
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(value: Any) -> Any:
+    """A text cell as text: one starting like a formula (= + - @, tab, CR)
+    gets a leading apostrophe, so no spreadsheet evaluates what a form said."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
     """One sheet per (title, header, rows)."""
     wb = Workbook()
@@ -24,7 +35,7 @@ def workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]
         ws = wb.create_sheet(title[:31])
         ws.append(list(head))
         for row in rows:
-            ws.append(list(row))
+            ws.append([neutral(v) for v in row])
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="center")

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit, review
+from portal.exports import neutral
 from pucha import localtime
 from portal.errors import Forbidden, PortalError
 from portal.models import Account, Registration, SiteOwner, Unit
@@ -124,7 +125,7 @@ def export_report(session: Session, unit: Unit, directory: Path) -> Path:
     thin = Side(style="thin")
     from portal.web import STATUS_NAMES
     for n, site in enumerate(sites, 1):
-        sheet.append([n, site.site_code or "（审核中）", *(getattr(site, f) for f in FORM_FIELDS),
+        sheet.append([n, site.site_code or "（审核中）", *(neutral(getattr(site, f)) for f in FORM_FIELDS),
                       STATUS_NAMES.get(site.status, site.status), len(site.columns)])
     for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row):
         for cell in row:

@@ -19,7 +19,7 @@ from pucha.categories import CATEGORIES
 from pucha.registry import headers
 from pucha.registry.loader import normalise_url
 from pucha.registry.model import FORM_FIELDS, SITE_STATUSES, Site, utcnow
-from pucha.registry.validation import (NONE, PHONE_PAIRS, Invalid, check_field, check_text,
+from pucha.registry.validation import (NONE, PHONE_PAIRS, Invalid, check_field, check_line,
                                        check_url, split_list)
 
 LABELS = {f: headers.label(headers.SITE_HEADERS, f) for f in FORM_FIELDS}
@@ -79,7 +79,7 @@ def _column_pairs(names: str, urls: str) -> list[tuple[str, str]]:
         if headers.is_none_value(names) and headers.is_none_value(urls):
             return []
         raise Invalid("栏目名称和栏目地址须同时填“无”")
-    name_list = [check_text(n, 200) for n in split_list(names)]
+    name_list = [check_line(n, 200) for n in split_list(names)]
     url_list = split_list(urls)
     if len(name_list) != len(url_list):
         raise Invalid(f"栏目名称有 {len(name_list)} 项，栏目地址有 {len(url_list)} 项，应一一对应（用“;”分隔）")

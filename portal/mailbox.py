@@ -3,13 +3,15 @@
 A report reaches the organisation unit responsible for the site (the one
 above its reporting unit; the national office for a site it cannot place),
 which answers it; the reporter follows it by its tracking number.  A small
-arithmetic challenge, kept in the session, keeps scripts out.
+arithmetic challenge, kept in the server-side session and good for one
+answer, and a limit per client keep scripts out.
 """
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal import audit
@@ -21,6 +23,8 @@ from pucha.registry.validation import Invalid, check_text
 
 CATEGORIES = ("无法访问", "内容不更新", "链接错误", "信息不准确", "互动无回应", "其他")
 MAX_CONTENT = 2000
+PER_CLIENT = 5  # reports per client per PER_WINDOW
+PER_WINDOW = dt.timedelta(hours=1)
 
 
 def new_challenge() -> tuple[str, int]:
@@ -39,7 +43,10 @@ def _text(value: str, limit: int, field: str, label: str, required: bool = True)
 
 
 def submit(session: Session, site_id: int | None, site_text: str, category: str, content: str,
-           contact: str) -> MailboxReport:
+           contact: str, client: str = "") -> MailboxReport:
+    if client and session.scalar(select(func.count()).select_from(MailboxReport).where(
+            MailboxReport.client == client[:100], MailboxReport.created_at > utcnow() - PER_WINDOW)) >= PER_CLIENT:
+        raise PortalError(f"同一来源每小时最多提交 {PER_CLIENT} 封信件，请稍后再试")
     if category not in CATEGORIES:
         raise PortalError(f"问题类别“{category}”无效，应为 {'、'.join(CATEGORIES)} 之一", "category")
     site_text = _text(site_text, 1000, "site_text", "网站名称或网址", required=site_id is None)
@@ -51,7 +58,7 @@ def submit(session: Session, site_id: int | None, site_text: str, category: str,
     unit = _responsible(session, site)
     report = MailboxReport(tracking=_tracking(), site_id=site.id if site else None,
                            site_text=site_text or f"{site.name} {site.homepage}", unit_id=unit.id,
-                           category=category, content=content, contact=contact)
+                           category=category, content=content, contact=contact, client=client[:100] or None)
     session.add(report)
     session.flush()
     audit.record(session, audit.PUBLIC, "mailbox_report", f"mailbox:{report.id}", unit,

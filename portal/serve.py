@@ -18,7 +18,8 @@ def serve(settings: pucha_settings.Settings, host: str = "127.0.0.1", port: int 
 
     from portal.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    # proxy_headers off: X-Forwarded-For is believed only from PUCHA_PORTAL_TRUSTED_PROXIES (portal.web).
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", proxy_headers=False)
     return 0
 
 

@@ -4,6 +4,7 @@ function inside ``db(request)``, render or redirect."""
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -68,4 +69,35 @@ def redirect(url: str) -> RedirectResponse:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The client's address: the peer's, or, when the peer is a configured
+    trusted proxy (PUCHA_PORTAL_TRUSTED_PROXIES), the last address in
+    X-Forwarded-For that is not itself a trusted proxy."""
+    peer = request.client.host if request.client else "unknown"
+    trusted = request.app.state.trusted_proxies
+    if not _within(peer, trusted):
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _within(hop, trusted):
+            return hop[:100]
+    return peer
+
+
+def trusted_networks(value: str) -> list:
+    """PUCHA_PORTAL_TRUSTED_PROXIES read once at start; a wrong entry is named."""
+    networks = []
+    for entry in (e.strip() for e in value.split(",")):
+        if entry:
+            try:
+                networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                raise ValueError(f"PUCHA_PORTAL_TRUSTED_PROXIES: “{entry}” is not an address or network") from None
+    return networks
+
+
+def _within(address: str, networks: list) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)

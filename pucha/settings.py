@@ -66,7 +66,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUCHA_SMTP_USER", None, "SMTP login, when the server wants one"),
     Setting("PUCHA_SMTP_PASSWORD", None, "SMTP password"),
     Setting("PUCHA_SMTP_FROM", "pucha@localhost", "sender address of the portal's mail"),
-    Setting("PUCHA_SECRET_KEY", None, "portal session signing key; unset: generated once into PUCHA_HOME"),
+    Setting("PUCHA_SECRET_KEY", None, "kept for older configurations: portal sessions now live on the server (portal_session), nothing is signed with it"),
+    Setting("PUCHA_PORTAL_SESSION_HOURS", 8.0, "portal sessions end this many hours after login, used or not (absolute lifetime)", float),
+    Setting("PUCHA_PORTAL_SESSION_IDLE", 30.0, "portal sessions end after this many minutes without a request (idle timeout)", float),
+    Setting("PUCHA_PORTAL_TLS", False, "the portal is served over HTTPS (directly or by the Ingress): Secure cookie and HSTS", _bool),
+    Setting("PUCHA_PORTAL_TRUSTED_PROXIES", "", "comma-separated addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For the portal believes; empty: none, the peer address is the client"),
+    Setting("PUCHA_PORTAL_MAX_BODY", 25_000_000, "largest request body of a logged-in user, bytes (workbook uploads); larger is refused before it is read", int),
+    Setting("PUCHA_PORTAL_MAX_ANONYMOUS_BODY", 65_536, "largest request body without a login (login, mailbox, 标识码找回), bytes", int),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

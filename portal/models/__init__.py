@@ -8,9 +8,10 @@ them all; ``pucha/migrations/env.py`` does so for autogenerate.
 from portal.models.accounts import Account, AuditEntry, LoginFailure, Unit, UNIT_KINDS, ORG_KINDS
 from portal.models.registration import (ClosureCheck, MailboxReport, Registration, ReviewStep,
                                         SiteOwner)
+from portal.models.sessions import PortalSession
 from portal.models.inspection import Campaign, CampaignFiling, DriftNotice, Recrawl, SelfAssessment
 from portal.models.api_token import ApiToken
 
 __all__ = ["Account", "ApiToken", "AuditEntry", "Campaign", "CampaignFiling", "ClosureCheck", "DriftNotice", "LoginFailure",
-           "MailboxReport", "ORG_KINDS",
+           "MailboxReport", "ORG_KINDS", "PortalSession",
            "Recrawl", "Registration", "ReviewStep", "SelfAssessment", "SiteOwner", "UNIT_KINDS", "Unit"]

@@ -85,6 +85,8 @@ class MailboxReport(Base):
     category: Mapped[str] = mapped_column(String(20))
     content: Mapped[str] = mapped_column(Text)
     contact: Mapped[str] = mapped_column(String(200), default="")
+    # The sender's address (portal.web.client_address): the per-client rate limit.
+    client: Mapped[str | None] = mapped_column(String(100), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[str | None] = mapped_column(String(100))

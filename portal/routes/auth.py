@@ -4,7 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from sqlalchemy import func, select
 
-from portal import accounts
+from portal import accounts, sessions
 from portal.access import actor, login_required
 from portal.errors import PortalError
 from portal.models import MailboxReport, Registration, Unit
@@ -59,6 +59,7 @@ def change_password(request: Request, old_password: str = Form(""), new_password
     except PortalError as exc:
         return render(request, "password.html", status=400, error=str(exc))
     request.session["ep"] = epoch
+    sessions.rotate(request)  # the change revoked every session of the account: this one goes on under a new token
     flash(request, "密码已修改")
     return redirect("/dashboard")
 

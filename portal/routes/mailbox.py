@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from portal import codes, mail, mailbox
 from portal.access import actor, org_required, visible_report
 from portal.errors import PortalError
-from portal.web import db, flash, redirect, render
+from portal.web import client_address, db, flash, redirect, render
 
 router = APIRouter()
 
@@ -37,7 +37,7 @@ def send_report(request: Request, site_id: str = Form(""), site_text: str = Form
             raise PortalError("所选网站无效，请重新搜索选择", "site_id")
         with db(request) as s:
             report = mailbox.submit(s, int(site_id) if site_id.strip() else None, site_text[:5000],
-                                    category[:50], content[:10000], contact[:1000])
+                                    category[:50], content[:10000], contact[:1000], client_address(request))
             tracking = report.tracking
     except PortalError as exc:
         return _form(request, status=400, error=str(exc), data=data)

@@ -43,6 +43,20 @@ def quoted(value: str) -> str:
     return f"\"{value}\""
 
 
+# Bidi embeddings/overrides/isolates and marks: 主任\u202etxt.exe shows as 主任exe.txt.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def check_line(value: str, max_length: int) -> str:
+    """A single-line value (names, addresses, every field of 附件3): no line
+    breaks, tabs, other control characters or bidi controls; then check_text."""
+    bad = next((ch for ch in value if unicodedata.category(ch) == "Cc" or ch in _BIDI), None)
+    if bad is not None:
+        what = "换行符" if bad in "\r\n" else "方向控制字符" if bad in _BIDI else "控制字符"
+        raise Invalid(f"含有{what}（U+{ord(bad):04X}），应为单行文字")
+    return check_text(value, max_length)
+
+
 def check_text(value: str, max_length: int) -> str:
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n" for ch in value):
         raise Invalid(f"{quoted(value)} 含有控制字符")
@@ -162,7 +176,7 @@ def check_field(field: str, value: str, doubt: Doubt | None = None) -> str:
         if not none_allowed:
             raise Invalid("必填，不能填“无”")
         return NONE
-    value = check_text(value, max_length)
+    value = check_line(value, max_length)
     if check in _DOUBTED:
         return check(value, doubt)
     return check(value) if check else value

@@ -19,8 +19,8 @@ _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 class Portal(TestClient):
-    def __init__(self, app):
-        super().__init__(app, follow_redirects=False)
+    def __init__(self, app, address: str = "testclient"):
+        super().__init__(app, follow_redirects=False, client=(address, 50000))
 
     def token(self) -> str:
         page = self.get("/login")

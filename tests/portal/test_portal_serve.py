@@ -30,7 +30,9 @@ def test_pucha_portal_serves_the_public_pages(tmp_path):
                 time.sleep(0.2)
         assert response.status_code == 200 and "全国政府网站普查报送系统" in response.text
         assert httpx.get(f"http://127.0.0.1:{port}/dashboard", timeout=5).status_code == 303
-        assert (tmp_path / "home" / "portal-secret-key").stat().st_mode & 0o077 == 0
+        # Sessions live on the server: the cookie is an opaque token, HttpOnly.
+        assert "httponly" in response.headers["set-cookie"].lower()
+        assert response.headers["x-frame-options"] == "DENY"
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision: str = '0006_results'
-down_revision: Union[str, Sequence[str], None] = '0004_monitor'
+down_revision: Union[str, Sequence[str], None] = '0005_portal_security'
 branch_labels = None
 depends_on = None
 
