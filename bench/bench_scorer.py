@@ -6,20 +6,24 @@ Each site gets a realistic stream of its sweep's events (pucha.events):
 homepage probes, pages with their links, link checks, list pages of every
 registered column, consultation rows, service guides with attachments,
 online systems, a text finding and the SiteDone, as JSON lines the way Kafka
-carries them.  Two passes run over the same lines, interleaved site by site so
-that the machine's load falls on both alike:
+carries them.  The passes below run over the same lines, interleaved site by
+site so that the machine's load falls on all alike:
 
-- baseline: decode every line (pucha.events.from_json) and nothing else;
+- decoding alone, three ways: the previous codec (``json.loads`` +
+  ``from_dict``, still pucha's general path), orjson + ``from_dict`` (when
+  orjson is installed; it is not a dependency), and pucha.events.from_json
+  now (msgspec into the dataclasses);
 - scoring: decode, apply to scorers.state.SiteState, score the site with
-  scorers.engine.score_site.
+  scorers.engine.score_site, once with the previous codec (baseline) and
+  once with from_json (target >= 100,000 events/s).
 
-The ratio says what applying and scoring cost over decoding alone.
 Generating the streams is not timed.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import sys
@@ -31,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pucha import categories as C  # noqa: E402
 from pucha.events import (AttachmentCheck, GuideElements, InteractionRows, Item, Letter, LinkCheck, Links,  # noqa: E402
-                          ListItems, Page, Probe, SiteDone, SystemCheck, TextFinding, from_json)
+                          ListItems, Page, Probe, SiteDone, SystemCheck, TextFinding, from_dict, from_json)
 from pucha.registry.records import ColumnRecord, SiteRecord  # noqa: E402
 from scorers.engine import score_site  # noqa: E402
 from pucha.rulebook import guide_elements, load_rulebook  # noqa: E402
@@ -122,6 +126,11 @@ def site_stream(site: SiteRecord, rng: random.Random, per_site: int) -> list[str
     return [e.to_json() for e in ev]
 
 
+def previous_codec(line: str):
+    """The codec before msgspec: json.loads and from_dict (pucha's general path now)."""
+    return from_dict(json.loads(line))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sites", type=int, default=1000)
@@ -132,35 +141,51 @@ def main() -> None:
         raise SystemExit(f"--sites must be >= 1 and --events-per-site >= 50, got {args.sites}, {args.events_per_site}")
     print(f"{dt.datetime.now():%Y-%m-%d %H:%M}  cores {os.cpu_count()}  load average "
           + " ".join(f"{x:.2f}" for x in os.getloadavg()) + " (other processes share these cores)", flush=True)
+    try:
+        import orjson
+    except ImportError:
+        orjson = None
+    decoders = {"json.loads + from_dict (previous)": previous_codec, "from_json (msgspec)": from_json}
+    if orjson is not None:
+        decoders["orjson.loads + from_dict"] = lambda line: from_dict(orjson.loads(line))
+    scorers_ = {"previous codec": previous_codec, "from_json (msgspec)": from_json}
     rng = random.Random(args.seed)
     book = load_rulebook("2015")
     total = 0
-    t_decode = t_score = 0.0
-    verdicts: dict[str, int] = {}
+    t_decode = dict.fromkeys(decoders, 0.0)
+    t_score = dict.fromkeys(scorers_, 0.0)
+    verdicts: dict[str, dict[str, int]] = {k: {} for k in scorers_}
     for i in range(args.sites):
         site = site_record(i, rng)
         lines = site_stream(site, rng, args.events_per_site)
         total += len(lines)
-
-        t0 = time.perf_counter()
-        for line in lines:
-            from_json(line)
-        t1 = time.perf_counter()
-        state = SiteState(site.home_url, SWEEP)
-        for line in lines:
-            state.apply(from_json(line))
-        card = score_site(site, state, AS_OF, book)
-        t2 = time.perf_counter()
-
-        t_decode += t1 - t0
-        t_score += t2 - t1
-        verdicts[card.verdict] = verdicts.get(card.verdict, 0) + 1
-    decode_rate, score_rate = total / t_decode, total / t_score
+        for name, decode in decoders.items():
+            t0 = time.perf_counter()
+            for line in lines:
+                decode(line)
+            t_decode[name] += time.perf_counter() - t0
+        for name, decode in scorers_.items():
+            t0 = time.perf_counter()
+            state = SiteState(site.home_url, SWEEP)
+            for line in lines:
+                state.apply(decode(line))
+            card = score_site(site, state, AS_OF, book)
+            t_score[name] += time.perf_counter() - t0
+            verdicts[name][card.verdict] = verdicts[name].get(card.verdict, 0) + 1
+    if verdicts["previous codec"] != verdicts["from_json (msgspec)"]:
+        raise SystemExit(f"the codecs gave different cards: {verdicts}")
     print(f"{args.sites} sites, {total} events ({total / args.sites:.0f} per site); cards: "
-          + ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())))
-    print(f"baseline from_json only:           {decode_rate:10.0f} events/s  ({t_decode:.1f} s)")
-    print(f"from_json + SiteState + score_site: {score_rate:10.0f} events/s  ({t_score:.1f} s; target >= 50000)")
-    print(f"ratio scoring/decoding: {score_rate / decode_rate:.2f}")
+          + ", ".join(f"{k} {v}" for k, v in sorted(verdicts["from_json (msgspec)"].items())) + " (same with both codecs)")
+    if orjson is None:
+        print("orjson is not installed: its line is left out (pip install orjson==3.13.0 to compare)")
+    base = total / t_decode["json.loads + from_dict (previous)"]
+    for name, t in t_decode.items():
+        print(f"decode only, {name:36s} {total / t:10.0f} events/s  ({t:.1f} s, {total / t / base:.2f}x previous)")
+    base = total / t_score["previous codec"]
+    for name, t in t_score.items():
+        print(f"decode + SiteState + score_site, {name:20s} {total / t:10.0f} events/s  ({t:.1f} s, "
+              f"{total / t / base:.2f}x previous)")
+    print(f"decode + apply + score: {total / t_score['from_json (msgspec)']:.0f} events/s (target >= 100000)")
 
 
 if __name__ == "__main__":

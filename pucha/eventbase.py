@@ -5,7 +5,7 @@ and the codec (pucha.eventcodec) as how they are read back."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
+from hashlib import blake2b
 import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -32,8 +32,18 @@ class Event:
 
     @property
     def event_id(self) -> str:
-        key = [self.kind, self.sweep, self.site] + [_key(getattr(self, f)) for f in self._identity]
-        return hashlib.blake2b("\x1f".join(key).encode("utf-8"), digest_size=12).hexdigest()
+        # kind, sweep, site and the identity fields joined by \x1f (a non-string field as its sorted JSON).
+        # Most identity fields are strings: joining them directly, without a list and a call per field,
+        # made the id about twice as fast (bench/bench_scorer.py applies a million).
+        ident = self._identity
+        if not ident:
+            key = f"{self.kind}\x1f{self.sweep}\x1f{self.site}"
+        elif len(ident) == 1:
+            v = getattr(self, ident[0])
+            key = f"{self.kind}\x1f{self.sweep}\x1f{self.site}\x1f{v if type(v) is str else _key(v)}"
+        else:
+            key = "\x1f".join([self.kind, self.sweep, self.site] + [_key(getattr(self, f)) for f in ident])
+        return blake2b(key.encode("utf-8"), digest_size=12).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
         d = {name: _plain(getattr(self, name)) for name in _field_names(type(self))}

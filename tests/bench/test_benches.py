@@ -26,8 +26,11 @@ def test_bench_scorer_scores_every_site_and_reports_both_rates():
     cards = dict(re.findall(r"(fail|pass) (\d+)", m.group(2)))
     assert sum(int(v) for v in cards.values()) == 12
     assert cards.get("pass") and cards.get("fail"), f"a realistic mix has both verdicts: {m.group(2)}"
-    assert re.search(r"baseline from_json only: +\d+ events/s", out)
-    assert re.search(r"ratio scoring/decoding: \d+\.\d\d", out)
+    assert "(same with both codecs)" in out
+    assert re.search(r"decode only, json.loads \+ from_dict \(previous\) +\d+ events/s .*1.00x previous", out)
+    assert re.search(r"decode only, from_json \(msgspec\) +\d+ events/s .*\d+\.\d\dx previous", out)
+    assert re.search(r"decode \+ SiteState \+ score_site, previous codec +\d+ events/s", out)
+    assert re.search(r"decode \+ apply \+ score: \d+ events/s \(target >= 100000\)", out)
 
 
 def test_bench_scorer_rejects_a_bad_size():

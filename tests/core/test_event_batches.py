@@ -73,3 +73,56 @@ def test_a_message_of_the_earlier_format_is_one_event():
     assert packing.rows(b"http://a/", e.to_json().encode(), h) == [("s", "http://a/", "probe", e.event_id,
                                                                     e.to_json())]
     assert ev.from_dicts(packing.decode_dicts(e.to_json().encode(), h)) == [e]
+
+
+def _general(text):
+    """The general path (json.loads + from_dict): what from_json must always agree with."""
+    return ev.from_dict(json.loads(text))
+
+
+@pytest.mark.parametrize("text", [
+    '{"at":0,"kind":"probe","ok":true,"site":"x","slot":"1","sweep":"s","url":"u","v":1}',  # int in a float field
+    '{"at": 17, "kind":"page","ok":true,"site":"x","sweep":"s","url":"u"}',  # spaced, no "v"
+    '{"at":1.5,"kind":"page","ok":1,"site":"x","sweep":"s","url":"u","v":1}',  # an int for a bool
+    '{"kind":"page","ok":true,"site":"x","sweep":"s","url":"u","title":null,"v":1}',  # null for a str
+    '{"kind":"page","ok":true,"site":"x","sweep":"s","url":"u","later":[1],"v":1}',  # a newer producer's key
+    '{"kind":"list_items","sweep":"s","site":"x","column":"c","page_url":"p","role":"column",'
+    '"items":[{"title":"t","later":1}],"v":1}',  # a newer producer's key in an item
+    '{"counts":[["page",3]],"kind":"site_done","site":"x","sweep":"s","v":1}',
+], ids=["int-at", "spaced-old", "int-bool", "null-str", "unknown-key", "unknown-item-key", "counts"])
+def test_from_json_gives_what_the_general_path_gives(text):
+    fast, general = ev.from_json(text), _general(text)
+    assert fast == general and repr(fast) == repr(general) and fast.to_json() == general.to_json()
+    assert ev.from_json(text.encode()) == general
+
+
+def test_from_json_keeps_an_integer_where_the_schema_says_float():
+    e = ev.from_json('{"at":0,"kind":"probe","ok":true,"site":"x","slot":"1","sweep":"s","url":"u","v":1}')
+    assert type(e.at) is int and '"at":0,' in e.to_json()  # re-encoded as written, not as 0.0
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"kind":"probe","sweep":"s"}', "bad probe"),
+    ('{"kind":"nope","sweep":"s","site":"x"}', "unknown event kind"),
+    ('{"kind":"page","ok":true,"site":"x","sweep":"s","url":"u","v":2}', "newer"),
+])
+def test_from_json_refuses_what_from_dict_refuses(text, message):
+    with pytest.raises(ev.SchemaError, match=message):
+        ev.from_json(text)
+    with pytest.raises(ValueError):
+        ev.from_json('{"kind":"page",')
+
+
+def test_a_message_decodes_at_once_or_not_at_all():
+    from pucha.eventcodec import from_lines
+    evs = [ev.Page("s", "http://a/", f"http://a/{i}.html", ok=True, title="标题\n第二行", at=1.7e9 + i)
+           for i in range(5)]
+    value = "\n".join(e.to_json() for e in evs).encode()
+    assert from_lines(value, "page", 5) == evs
+    assert from_lines(value, "page", 4) is None  # the header disagrees
+    assert from_lines(value, "probe", 5) is None  # lines of another kind
+    newer = value.replace(b'"v":1', b'"v":2', 1)
+    assert from_lines(newer, "page", 5) is None
+    integer = value.replace(b'"at":1700000000.0', b'"at":1700000000', 1)
+    assert from_lines(integer, "page", 5) is None  # from_json reads that line as written
+    assert from_lines(value + b"\n{broken", "page", 6) is None
