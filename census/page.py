@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.understand import understand
+from crawler.understand.challenge import read_challenge
 from pucha.errors import UserError
 from pucha.settings import Settings
 
@@ -73,6 +74,10 @@ def read_page(fetched: Fetched, as_of: date, kind: str = "auto") -> dict:
            "pub_date": None, "items": [], "next_pages": [], "letters": [], "activities": [],
            "guide_elements": [], "attachments": [], "scan_status": fetched.scan_status,
            "status": fetched.status}
+    challenge = read_challenge(fetched.status or 200, fetched.body, fetched.content_type) if fetched.body else None
+    if challenge is not None:  # a firewall's page: nothing in it is the site's (SPEC §8)
+        out.update(scan_status="blocked", challenge=challenge.reason, title=challenge.title)
+        return out
     if fetched.scan_status != "ok" or not fetched.body:
         return out
     views = {role: understand(fetched.body, fetched.url, fetched.content_type, as_of, role)

@@ -20,7 +20,8 @@ from scrapy import Request
 
 from pucha.events import Probe
 
-from .scanstatus import HTTP, classify
+from .middlewares.challenge import challenge_of
+from .scanstatus import BLOCKED, HTTP, classify
 from .settings import HANDLED_STATUSES
 from .siterun import SiteRun
 
@@ -105,8 +106,10 @@ class ProbeSchedule:
         run = self.spider.runs[m["site"]]
         elapsed = time.monotonic() - m["pucha_t"] if "download_latency" not in m else m["download_latency"]
         stopped = "download_stopped" in response.flags
-        ok = 200 <= response.status < 300 and not stopped and elapsed <= self.timeout
-        error = None if ok else (HTTP if response.status >= 300 else "timeout" if elapsed > self.timeout else "other")
+        blocked = challenge_of(response) is not None  # neither a success nor a failure of the site
+        ok = 200 <= response.status < 300 and not stopped and elapsed <= self.timeout and not blocked
+        error = None if ok else (BLOCKED if blocked else HTTP if response.status >= 300
+                                 else "timeout" if elapsed > self.timeout else "other")
         left = self._record(run, m["probe_slot"], ok, response.status, error, elapsed, response.url)
         if ok:
             self.spider.crawl_home(run, response)  # the first good probe only: the ledger decides

@@ -14,8 +14,11 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from scrapy import exceptions as sx
 from scrapy.exceptions import IgnoreRequest
 
-TIMEOUT, DNS, REFUSED, RESET, TLS, HTTP, REDIRECTS, EMPTY, OTHER = (
-    "timeout", "dns", "refused", "reset", "tls", "http", "redirects", "empty", "other")
+from pucha.scanstatus import (BLOCKED, DNS, EMPTY, HTTP, OTHER, REDIRECTS, REFUSED, RESET, TIMEOUT, TLS,
+                              UNREADABLE)
+
+__all__ = ["BLOCKED", "DNS", "EMPTY", "HTTP", "OTHER", "REDIRECTS", "REFUSED", "RESET", "TIMEOUT", "TLS",
+           "UNREADABLE", "classify"]
 
 def _scrapy(*names: str) -> tuple[type, ...]:
     # Scrapy 2.13+ wraps transport errors in its own types; older ones raise Twisted's.

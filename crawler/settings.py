@@ -59,6 +59,8 @@ def scrapy_settings(cfg: pucha_settings.Settings | None = None) -> dict[str, Any
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
             "crawler.middlewares.crawldelay.CrawlDelayMiddleware": 560,
+            # Below RedirectMiddleware (600): a challenge is read after the redirects it came through.
+            "crawler.middlewares.challenge.ChallengeMiddleware": 590,
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
             "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
         },

@@ -4,7 +4,10 @@ A probe is a single GET (no retry: a retry would hide a failure) that
 succeeds when a 2xx response, after at most ``max_redirects`` redirects,
 arrives complete within ``timeout`` seconds.  Anything else fails, with a
 scan status naming why (the crawler's vocabulary, crawler/scanstatus.py):
-timeout, dns, refused, reset, tls, http, redirects, other.
+timeout, dns, refused, reset, tls, http, redirects, other; and ``blocked``
+when a firewall answered with a challenge (crawler.understand.challenge),
+which is neither a success nor a failure of the site (SPEC §8).  The monitor
+does not pass even plain cookie challenges: the sweep's crawl does.
 
 aiohttp rather than Scrapy: a probe is one request with no follow-up, and
 a long-running monitor wants a light event loop it owns (Scrapy's reactor
@@ -19,6 +22,9 @@ import time
 from dataclasses import dataclass
 
 import aiohttp
+
+from crawler.understand.challenge import read_challenge
+from pucha.scanstatus import BLOCKED
 
 log = logging.getLogger("census.monitor")
 
@@ -62,7 +68,9 @@ async def probe(session: aiohttp.ClientSession, url: str, timeout: float, max_re
                     if keep_body and len(body) < KEEP_BYTES:
                         body += chunk[:KEEP_BYTES - len(body)]
                 result.body = bytes(body)
-                if 200 <= resp.status < 300:
+                if read_challenge(resp.status, result.body, result.content_type) is not None:
+                    result.error, result.body = BLOCKED, b""
+                elif 200 <= resp.status < 300:
                     result.ok = True
                 else:
                     result.error = "http"

@@ -28,6 +28,8 @@ from pucha.store.base import SweepInfo
 
 from .checkpoint import Checkpoint, Position
 from .clock import DAY, Clock, day_end, day_of
+from pucha.scanstatus import BLOCKED
+
 from .prober import new_session, probe
 from .schedule import Slot, first_slot_from, monitor_sweep_id, next_slot
 from .snapshots import SnapshotKeeper
@@ -183,12 +185,13 @@ class Monitor:
                                      status=res.status, error=res.error, elapsed_ms=res.elapsed_ms,
                                      final_url=res.final_url))
             self.stats.probes += 1
-            if self.watch is not None:
+            counts = res.error != BLOCKED  # a firewall's answer is neither up nor down (SPEC §8)
+            if self.watch is not None and counts:
                 crossing = self.watch.note(slot.site, slot.day, res.ok, at)
                 if crossing is not None:
                     self.crossings.append(crossing)
             if not res.ok:
-                self.stats.failed += 1
+                self.stats.failed += counts
             elif res.body:
                 try:
                     snap = self.keeper.take(sweep, slot, res, at)

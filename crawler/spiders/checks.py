@@ -12,7 +12,8 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.linkcheck import CheckResult, check_request, fallback_request, origin
-from crawler.scanstatus import EMPTY, HTTP, classify
+from crawler.middlewares.challenge import challenge_of
+from crawler.scanstatus import BLOCKED, EMPTY, HTTP, classify
 from crawler.understand.page import understand
 from pucha.events import AttachmentCheck, Event, LinkCheck, SystemCheck
 
@@ -46,6 +47,10 @@ class ChecksMixin:
 
     def on_check(self, response: Response) -> list:
         self.stats_live["checks"] += 1
+        if challenge_of(response) is not None:  # not broken: a firewall stood between
+            self.resolve_check(origin(response.request), CheckResult(
+                ok=False, status=response.status, final_url=response.url, error=BLOCKED))
+            return []
         if response.status >= 400:
             retry = fallback_request(response.request)
             if retry is not None:
@@ -81,8 +86,9 @@ class ChecksMixin:
 
     def on_attachment(self, response: Response, site: str, guide: str) -> None:
         empty = not response.body and response.headers.get("Content-Length", b"0") in (b"0", None)
-        ok = response.status < 400 and not empty
-        err = HTTP if response.status >= 400 else (EMPTY if empty else None)
+        blocked = challenge_of(response) is not None
+        ok = response.status < 400 and not empty and not blocked
+        err = BLOCKED if blocked else HTTP if response.status >= 400 else (EMPTY if empty else None)
         self._aux_done(site, AttachmentCheck(self.sweep, site, guide=guide, target=origin(response.request), ok=ok,
                                              status=response.status, error=err, size=len(response.body)))
 
@@ -92,9 +98,10 @@ class ChecksMixin:
                                                    target=origin(failure.request), ok=False, error=classify(failure)))
 
     def on_system(self, response: Response, site: str) -> None:
-        ok = 200 <= response.status < 300
+        blocked = challenge_of(response) is not None
+        ok = 200 <= response.status < 300 and not blocked
         self._aux_done(site, SystemCheck(self.sweep, site, url=origin(response.request), ok=ok,
-                                         status=response.status, error=None if ok else HTTP))
+                                         status=response.status, error=BLOCKED if blocked else None if ok else HTTP))
 
     def on_system_error(self, failure) -> None:
         site = failure.request.cb_kwargs["site"]

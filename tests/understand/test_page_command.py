@@ -69,12 +69,14 @@ LETTERS = """<html><head><meta charset="utf-8"><title>书记信箱</title></head
 
 @pytest.fixture
 def site():
-    pages = {"/tzgg/index.html": ("text/html", GBK_LIST), "/hdjl/index.html": ("text/html; charset=utf-8", LETTERS)}
+    pages = {"/tzgg/index.html": ("text/html", GBK_LIST), "/hdjl/index.html": ("text/html; charset=utf-8", LETTERS),
+             "/waf/index.html": ("text/html", b"<script>var $_ts={};$_ts.cd='qx';</script><script src='/a.js'>"
+                                              b"</script>")}
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             ctype, body = pages.get(self.path, ("text/html", b""))
-            self.send_response(200 if self.path in pages else 404)
+            self.send_response(412 if self.path.startswith("/waf/") else 200 if self.path in pages else 404)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -122,6 +124,9 @@ def test_what_cannot_be_read_is_named(site, tmp_path):
     assert (gone["scan_status"], gone["status"], gone["items"]) == ("http", 404, [])
     refused = json.loads(_cli("http://127.0.0.1:1/", "--as-of", "2026-11-26").stdout)
     assert refused["scan_status"] == "refused"
+    waf = json.loads(_cli(f"{site}/waf/index.html", "--as-of", "2026-11-26").stdout)
+    assert (waf["scan_status"], waf["status"], waf["items"]) == ("blocked", 412, [])
+    assert "HTTP 412" in waf["challenge"]
 
 
 def test_the_table_format_shows_the_same_facts(site):
