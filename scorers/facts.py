@@ -11,6 +11,7 @@ from datetime import date
 from functools import cached_property
 
 from pucha.events import Item, Letter
+from pucha.scanstatus import is_unread
 from pucha.registry.records import ColumnRecord, SiteRecord
 
 from .state import SiteState
@@ -31,6 +32,11 @@ class ColumnView:
         return not self.items
 
     @property
+    def unread(self) -> bool:
+        """Its first page was a firewall's or could not be read (SPEC §8): it decides nothing."""
+        return not self.opened and is_unread(self.error)
+
+    @property
     def newest(self) -> str | None:
         dates = [i.date for i in self.items if parse(i.date)]
         return max(dates) if dates else None
@@ -43,6 +49,8 @@ class ColumnView:
                     "newest_date": self.newest, "items": len(self.items)}
         if not self.opened:
             ev["error"] = self.error or (f"HTTP {self.status}" if self.status else "not opened")
+            if self.status:
+                ev["status"] = self.status
         return ev
 
 
@@ -57,7 +65,11 @@ class TargetView:
 
     @property
     def broken(self) -> bool:
-        return self.ok is False
+        return self.ok is False and not self.unread
+
+    @property
+    def unread(self) -> bool:
+        return self.ok is False and is_unread(self.error)
 
 
 def _distinct(items: list[Item]) -> list[Item]:
@@ -81,7 +93,12 @@ class SiteFacts:
     # --- probes -------------------------------------------------------------------------
     @cached_property
     def probes(self) -> list:
-        return list(self.state.of("probe"))
+        """The probes that count: one that met a firewall is neither a success nor a failure (SPEC §8)."""
+        return [p for p in self.state.of("probe") if not is_unread(p.error)]
+
+    @cached_property
+    def blocked_probes(self) -> list:
+        return [p for p in self.state.of("probe") if is_unread(p.error)]
 
     @cached_property
     def failed_probes(self) -> list:
@@ -91,6 +108,14 @@ class SiteFacts:
     @cached_property
     def _lists(self) -> list:
         return list(self.state.of("list_items"))
+
+    @cached_property
+    def home_unread(self) -> dict | None:
+        """Evidence that the homepage itself could not be read (a firewall's page), else None."""
+        for ev in self._lists:
+            if ev.role == "home" and ev.column == self.home and not ev.opened and is_unread(ev.error):
+                return {"url": self.home, "scan_status": ev.error, "status": ev.status}
+        return None
 
     @cached_property
     def home_linked(self) -> set[str]:
@@ -135,6 +160,8 @@ class SiteFacts:
                     v.opened, v.status, v.error = ev.opened, ev.status, ev.error
                 v.items.extend(ev.items)
             v.items = _distinct(v.items)
+            if v.unread and v.items:  # a script-filled list, read from the endpoint its script calls
+                v.opened, v.error = True, None
             views.append(v)
         return views
 
@@ -150,6 +177,13 @@ class SiteFacts:
                 for row in ev.rows:
                     out[(row.url or "", row.title, row.submitted or "")] = (ev.page_url, row)
         return [out[k] for k in sorted(out)]
+
+    def interaction_unread(self, columns: list[ColumnRecord]) -> dict[str, dict]:
+        """The consultation columns whose first page could not be read: url -> evidence."""
+        urls = {c.url for c in columns}
+        return {ev.column: {"url": ev.column, "scan_status": ev.error, "status": ev.status}
+                for ev in self.state.of("interaction_rows")
+                if ev.column in urls and ev.page_no == 1 and not ev.opened and is_unread(ev.error)}
 
     def interaction_opened(self, columns: list[ColumnRecord]) -> dict[str, bool]:
         urls = {c.url for c in columns}

@@ -5,6 +5,7 @@ from ..facts import SiteFacts
 from pucha.rulebook import Rule, Rulebook
 from ..scorecard import Finding, tenths
 from ..windows import add, parse, window_start, within
+from .review import unread
 
 
 def no_response(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding | None:
@@ -33,6 +34,10 @@ def consultation(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding | None
     if not cols:
         return Finding(rule.id, tenths=tenths(p["none"]), evidence=[{"url": facts.home, "problem": "none_registered"}])
     recent = [r for _, r in facts.letters(cols) if within(r.submitted, facts.as_of, p["window"])]
+    blocked = facts.interaction_unread(cols)
+    if not recent and blocked:  # the letters may be behind the firewall: a person looks
+        return Finding(rule.id, needs_review=[unread(facts, rule.id, url, ev["scan_status"], status=ev["status"],
+                                                     points=p["unused"]) for url, ev in sorted(blocked.items())])
     if not recent:
         opened = facts.interaction_opened(cols)
         return Finding(rule.id, tenths=tenths(p["unused"]),
@@ -50,10 +55,17 @@ def activities(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding | None:
             return Finding(rule.id, tenths=tenths(p["none"]), evidence=[{"url": facts.home, "problem": "none_registered"}])
         return None
     count = sum(v.count_within(facts.as_of, p["window"]) for v in views)
+    needed = p["portal_min"] if facts.site.is_portal else p["other_min"]
+    failed = any(not v.opened and not v.unread for v in views)  # a column of the site's that does not open
+    if any(v.unread for v in views) and not failed:  # what the unread columns hold decides: a person looks
+        if count >= needed:
+            return None
+        return Finding(rule.id, needs_review=[
+            unread(facts, rule.id, v.column.url, v.error, status=v.status, column=v.column.name,
+                   points=p["unusable"] if count == 0 else p["few"]) for v in views if v.unread])
     ev = [{**v.evidence(), "activities_within_window": v.count_within(facts.as_of, p["window"])} for v in views]
     if any(not v.opened for v in views) or count == 0:
         return Finding(rule.id, tenths=tenths(p["unusable"]), evidence=ev)
-    needed = p["portal_min"] if facts.site.is_portal else p["other_min"]
     if count < needed:
         return Finding(rule.id, tenths=tenths(p["few"]), evidence=[{"url": facts.home, "activities": count, "needed": needed}] + ev)
     return None

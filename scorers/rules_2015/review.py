@@ -21,6 +21,12 @@ def candidate(facts: SiteFacts, rule: str, what: str, url: str, **extra: Any) ->
     return c
 
 
+def unread(facts: SiteFacts, rule: str, url: str, scan_status: str | None, **extra: Any) -> dict[str, Any]:
+    """What pucha could not read (SPEC §8), for a person to decide: the rule it would have decided, where,
+    and why (``scan_status``: blocked or unreadable); ``points`` is what a confirmation would cost."""
+    return candidate(facts, rule, scan_status or "blocked", url, scan_status=scan_status or "blocked", **extra)
+
+
 def confirmed_only(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding:
     """严重错误: the scan only lists candidates; a confirmation (scorers.decisions) makes the veto."""
     f = Finding(rule.id)

@@ -4,7 +4,9 @@ from __future__ import annotations
 from ..facts import SiteFacts
 from pucha.rulebook import Rule, Rulebook
 from ..scorecard import Finding, tenths
-from .review import candidate
+from pucha.scanstatus import is_unread
+
+from .review import candidate, unread
 
 
 def guide_elements(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding:
@@ -23,7 +25,11 @@ def attachments(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding:
     f = Finding(rule.id)
     for target in sorted(facts.attachments):
         checks = facts.attachments[target]
-        bad = [c for c in checks if not c.ok]
+        bad = [c for c in checks if not c.ok and not is_unread(c.error)]
+        if not bad and any(is_unread(c.error) for c in checks):
+            c = next(c for c in checks if is_unread(c.error))
+            f.needs_review.append(unread(facts, rule.id, target, c.error, status=c.status,
+                                         points=rule.params["points"], guides=sorted({x.guide for x in checks})[:5]))
         if bad:
             c = bad[0]
             f.tenths += tenths(rule.params["points"])
@@ -44,7 +50,10 @@ def online_systems(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding:
             continue
         seen.add(col.url)
         chk = facts.systems.get(col.url)
-        if chk is not None and not chk.ok:
+        if chk is not None and is_unread(chk.error):
+            f.needs_review.append(unread(facts, rule.id, col.url, chk.error, status=chk.status, system=col.name,
+                                         points=rule.params["points"]))
+        elif chk is not None and not chk.ok:
             f.tenths += tenths(rule.params["points"])
             f.evidence.append({"url": col.url, "system": col.name, "status": chk.status, "error": chk.error})
     return f
