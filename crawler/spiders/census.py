@@ -27,10 +27,12 @@ from pucha import localtime
 from crawler.ledger import Ledger, MemoryLedger
 from crawler.linkcheck import CheckResult, is_file_url, origin
 from crawler.probes import ProbeSchedule
-from crawler.scanstatus import HTTP, classify
+from crawler.middlewares.challenge import challenge_of
+from crawler.scanstatus import BLOCKED, HTTP, classify
 from crawler.settings import HANDLED_STATUSES
 from crawler.siterun import SiteRun, url_key
 from crawler.spiders.checks import ChecksMixin
+from crawler.spiders.scripted import ScriptedListsMixin
 from crawler.understand.decode import decode
 from crawler.understand.page import dataproxy_items, understand
 from pucha import categories as cat
@@ -40,7 +42,7 @@ from pucha.registry.records import SiteRecord
 LIST_ROLES = ("home", "column", "second", "proxy")
 
 
-class CensusSpider(ChecksMixin, scrapy.Spider):
+class CensusSpider(ChecksMixin, ScriptedListsMixin, scrapy.Spider):
     name = "census"
 
     def __init__(self, sites: Iterable[SiteRecord] = (), sweep: str = "adhoc", as_of: date | None = None,
@@ -121,10 +123,10 @@ class CensusSpider(ChecksMixin, scrapy.Spider):
 
     def _page(self, run: SiteRun, url: str, *, role: str, depth: int, column: str | None = None,
               category: str | None = None, page_no: int = 1, method: str = "GET", body: bytes | None = None,
-              headers: dict | None = None) -> Request:
+              headers: dict | None = None, check: bool = True) -> Request:
         self.ledger.owe(run.home)
         self.ledger.add_page(run.home)
-        if method == "GET":
+        if method == "GET" and check:  # the fetch answers the link check of its URL
             self.ledger.expect_check(url)
         meta = {"site": run.home, "role": role, "depth": depth, "column": column, "category": category,
                 "page_no": page_no, "handle_httpstatus_list": HANDLED_STATUSES,
@@ -153,20 +155,27 @@ class CensusSpider(ChecksMixin, scrapy.Spider):
             self.finish_if_done(run.home)
 
     def _read(self, run: SiteRun, m: dict, url: str, response: Response) -> Iterable[Any]:
-        if response.status >= 400:
+        challenge = challenge_of(response)
+        if challenge is not None:  # a firewall's page, not the site's: nothing in it is read
+            self.logger.info("blocked at %s: %s", url, challenge.reason)
+            yield from self._failed_page(run, m, url, response.status, BLOCKED, title=challenge.title)
+        elif response.status >= 400:
             yield from self._failed_page(run, m, url, response.status, HTTP)
         elif m["role"] == "proxy":
             yield from self._proxy_page(run, m, url, response)
+        elif m["role"] == "json":
+            yield from self.json_page(run, m, url, response)
         else:
             view = understand(response.body, response.url, _ctype(response), self.as_of,
                               "column" if m["role"] == "second" else m["role"])
             yield from self._understood(run, m, url, response, view)
 
-    def _failed_page(self, run: SiteRun, m: dict, url: str, status: int | None, error: str) -> Iterable[Event]:
+    def _failed_page(self, run: SiteRun, m: dict, url: str, status: int | None, error: str,
+                     title: str = "") -> Iterable[Event]:
         site, role = run.home, m["role"]
-        if role != "proxy":
+        if role not in ("proxy", "json"):  # a data endpoint is not a page, nor a link of the site
             yield Page(self.sweep, site, url=url, ok=False, status=status, error=error, depth=m["depth"],
-                       role=role, at=time.time())
+                       role=role, title=title, at=time.time())
             self.resolve_check(url, CheckResult(ok=False, status=status, error=error))
         if role in LIST_ROLES:
             yield ListItems(self.sweep, site, column=m["column"] or url, page_url=url, role=_list_role(role),
@@ -189,7 +198,9 @@ class CensusSpider(ChecksMixin, scrapy.Spider):
             yield TextFinding(self.sweep, site, url=url, term=hit.term, what=hit.what, context=hit.context,
                               suggestion=hit.suggestion)
         items = () if view.empty_notice else tuple(view.items)
-        if role in LIST_ROLES:
+        if view.script_filled:
+            yield from self.script_list(run, m, url, response, view)
+        elif role in LIST_ROLES:
             yield ListItems(self.sweep, site, column=m["column"] or url, page_url=url, role=_list_role(role),
                             page_no=m["page_no"], items=items, status=response.status)
         elif role == "consultation":

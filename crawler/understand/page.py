@@ -19,6 +19,7 @@ from .lexicon import TermHit, text_findings
 from .links import extract_links
 from .lists import is_empty_notice, list_items
 from .pagination import next_pages
+from .scripted import loads_by_script, script_endpoints
 from .soft404 import is_soft404
 
 # Hanweb pages carry their first records inline, in a <script type="text/xml"> datastore.
@@ -37,6 +38,8 @@ class PageView:
     empty_notice: bool = False
     next_pages: list[str] = field(default_factory=list)
     dataproxy: list[DataProxyCall] = field(default_factory=list)
+    script_filled: bool = False  # role "column": no entries in the HTML, a script loads them
+    script_endpoints: list[str] = field(default_factory=list)  # the URLs it loads them from, where literal
     pub_date: dt.date | None = None
     letters: list[Letter] = field(default_factory=list)  # role "consultation"
     guide_elements: set[str] = field(default_factory=set)  # role "guide"
@@ -72,6 +75,9 @@ def understand(body: bytes, url: str, content_type: str | None, as_of: dt.date,
         view.forms_mentioned = forms_mentioned(doc)
     # Last: it parses the datastore as a second document (Hanweb pages only).
     view.items.extend(_inline_datastore_items(text, url, as_of))
+    if role == "column" and not view.items and not view.dataproxy and not view.empty_notice:
+        view.script_filled = loads_by_script(doc)
+        view.script_endpoints = script_endpoints(doc, url) if view.script_filled else []
     return view
 
 

@@ -27,7 +27,10 @@ def page(title: str, links: list[str] = (), items: list[tuple[str, str, str]] = 
     return f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>{a}<ul>{li}</ul></body></html>"
 
 
-def registry(path: Path, homes: list[str]) -> Path:
+COLUMNS = (("工作动态", "工作动态", "dt/"),)
+
+
+def registry(path: Path, homes: list[str], columns=COLUMNS) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "网站基本信息"
@@ -39,18 +42,20 @@ def registry(path: Path, homes: list[str]) -> Path:
     cols = wb.create_sheet("栏目基本信息")
     cols.append(["首页网址", "内容类别", "栏目名称", "栏目地址"])
     for home in homes:
-        cols.append([home, "工作动态", "工作动态", home + "dt/"])
+        for category, name, rel in columns:
+            cols.append([home, category, name, home + rel])
     wb.save(path)
     return path
 
 
-def sweep(home: Path, homes: list[str], *extra: str, env: dict | None = None) -> None:
+def sweep(home: Path, homes: list[str], *extra: str, env: dict | None = None, columns=COLUMNS) -> None:
     e = {k: v for k, v in os.environ.items() if not k.startswith("PUCHA_")}
     e.update(PUCHA_HOME=str(home), PUCHA_CONFIG="", **(env or {}))
     run = lambda *a: subprocess.run([sys.executable, "-m", "census", *a], env=e, check=True, capture_output=True,
                                     text=True, timeout=300)
-    run("registry", "import", str(registry(home / "r.xlsx", homes)))
-    run("sweep", "--as-of", AS_OF, "-q", *extra)
+    run("registry", "import", str(registry(home / "r.xlsx", homes, columns)))
+    out = run("sweep", "--as-of", AS_OF, "-q", *extra)
+    (home / "sweep.log").write_text(out.stderr)
 
 
 def events(home: Path, kind: str) -> list[dict]:
