@@ -64,7 +64,7 @@ class _Index:
             if got is not None:
                 hits.append((mt.start(1), mt.end(2), got))
         hits.sort(key=lambda h: h[0])
-        for start, end, got in hits:
+        for start, end, got in _period_starts(joined, hits):
             i = bisect_right(starts, start) - 1
             seg = segs[i]
             if end > starts[i] + len(seg.text):
@@ -92,6 +92,22 @@ class _Index:
                 if n > best_len:
                     best, best_len = a, n
         return best
+
+
+# Between the two dates of a period: 2026年3月1日至2026年3月21日, 2026.03.01-2026.03.21, 3月1日—3月21日.
+_PERIOD_JOIN_RE = re.compile(r"\s*(?:至|到|[-‐‑–—―－~～])\s*$")
+
+
+def _period_starts(joined: str, hits: list) -> list:
+    """A period is one activity dated by its start (SPEC §5): the date that ends it is dropped."""
+    out: list = []
+    for hit in hits:
+        prev = out[-1] if out else None
+        if prev is not None and hit[0] >= prev[1] and hit[0] - prev[1] <= 4 \
+                and _PERIOD_JOIN_RE.match(joined[prev[1]:hit[0]]):
+            continue
+        out.append(hit)
+    return out
 
 
 def _self_and_ancestors(el: HtmlElement):

@@ -102,3 +102,14 @@ def test_empty_notice(text):
 def test_no_empty_notice_on_a_full_list():
     html = page("s", LAYOUTS["ul_span"](titles("s"), DATE_FORMS["iso"][0])).replace("{meta}", "")
     assert not is_empty_notice(parse(html))
+
+
+@pytest.mark.parametrize("period", ["2026年3月1日至2026年3月21日", "2026.03.01-2026.03.21", "3月1日—3月21日",
+                                    "2026-03-01~2026-03-21", "2026年3月1日-3月21日", "2026-03-01 至 2026-03-21",
+                                    "2026/03/01－2026/03/21", "3月1日到3月21日"])
+def test_an_activity_shown_as_a_period_is_one_entry_dated_by_its_start(period):
+    rows = "".join(f"<li><a href='/dc/{i}.html'>关于城市规划方案的意见征集第{i}期</a><span>{period}</span></li>"
+                   for i in range(3))
+    html = f"<html><head><meta charset='utf-8'><title>意见征集</title></head><body><ul>{rows}</ul></body></html>"
+    view = understand(html.encode(), "http://x.gov.cn/dc/", None, dt.date(2026, 11, 26), "column")
+    assert [(i.url, i.date) for i in view.items] == [(f"http://x.gov.cn/dc/{i}.html", "2026-03-01") for i in range(3)]
