@@ -16,7 +16,6 @@ from __future__ import annotations
 import time
 from datetime import date
 from typing import Any, AsyncIterator, Iterable
-from urllib.parse import urlencode
 
 import scrapy
 from scrapy import Request, signals
@@ -32,9 +31,9 @@ from crawler.scanstatus import BLOCKED, HTTP, classify
 from crawler.settings import HANDLED_STATUSES
 from crawler.siterun import SiteRun, url_key
 from crawler.spiders.checks import ChecksMixin
+from crawler.spiders.pagination import PaginationMixin
 from crawler.spiders.scripted import ScriptedListsMixin
-from crawler.understand.decode import decode
-from crawler.understand.page import dataproxy_items, understand
+from crawler.understand.page import understand
 from pucha import categories as cat
 from pucha.events import Event, GuideElements, InteractionRows, Links, ListItems, Page, SiteDone, TextFinding
 from pucha.registry.records import SiteRecord
@@ -42,7 +41,7 @@ from pucha.registry.records import SiteRecord
 LIST_ROLES = ("home", "column", "second", "proxy")
 
 
-class CensusSpider(ChecksMixin, ScriptedListsMixin, scrapy.Spider):
+class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spider):
     name = "census"
 
     def __init__(self, sites: Iterable[SiteRecord] = (), sweep: str = "adhoc", as_of: date | None = None,
@@ -224,43 +223,6 @@ class CensusSpider(ChecksMixin, ScriptedListsMixin, scrapy.Spider):
                 req = self._follow(run, it.url, role="guide", depth=m["depth"] + 1, column=m["column"], force=True)
                 if req is not None:
                     yield req
-
-    def _more_pages(self, run: SiteRun, m: dict, view) -> Iterable[Request]:
-        if m["page_no"] >= self.cfg.max_list_pages:
-            return
-        for nxt in view.next_pages[:1]:
-            if self.ledger.claim(run.home, url_key(nxt)):
-                yield self._page(run, nxt, role=m["role"], depth=m["depth"], column=m["column"],
-                                 category=m["category"], page_no=m["page_no"] + 1)
-        for call in view.dataproxy:
-            req = self._proxy_request(run, m, call, m["page_no"] + 1)
-            if req is not None:
-                yield req
-
-    def _proxy_request(self, run: SiteRun, m: dict, call, page_no: int) -> Request | None:
-        """A Hanweb list's items, fetched the way the page's script would (POST to dataproxy.jsp)."""
-        key = url_key(call.url) + "|" + urlencode(sorted(call.formdata.items()))
-        if page_no > self.cfg.max_list_pages or not self.ledger.claim(run.home, key):
-            return None
-        req = self._page(run, call.url, role="proxy", depth=m["depth"], column=m["column"], category=m["category"],
-                         page_no=page_no, method="POST", body=urlencode(call.formdata).encode(),
-                         headers={"Content-Type": "application/x-www-form-urlencoded"})
-        req.meta["proxy_call"] = call
-        return req
-
-    def _proxy_page(self, run: SiteRun, m: dict, url: str, response: Response) -> Iterable[Any]:
-        text, _ = decode(response.body, _ctype(response))
-        items, total = dataproxy_items(text, url, self.as_of)
-        yield ListItems(self.sweep, run.home, column=m["column"], page_url=url, role="column",
-                        page_no=m["page_no"], items=tuple(items), status=response.status)
-        call = m.get("proxy_call")
-        if call is not None and total:
-            for i, nxt in enumerate(call.rest(total, limit=self.cfg.max_list_pages)):
-                req = self._proxy_request(run, m, nxt, m["page_no"] + 1 + i)
-                if req is not None:
-                    yield req
-        if m["category"] == cat.GUIDES:
-            yield from self._guides(run, m, items)
 
     def _links(self, run: SiteRun, m: dict, url: str, view) -> Iterable[Any]:
         site = run.home
