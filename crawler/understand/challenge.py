@@ -24,7 +24,10 @@ from typing import Iterable
 from .decode import decode
 
 MARKERS = Path(__file__).with_name("challenge.toml")
-_LARGEST = 200_000  # a challenge is small; a larger body is a real page, never examined
+# A challenge is small and links to almost nothing: a larger or link-rich body is a real page, and is
+# never decoded here (this runs on every response the crawl gets).
+_LARGEST = 64_000
+_MOST_LINKS = 30
 
 _SCRIPT_RE = re.compile(r"<script\b", re.I)
 _STRIP_RE = re.compile(r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[^>]+>", re.I | re.S)
@@ -76,7 +79,7 @@ def read_challenge(status: int, body: bytes, content_type: str | None = None,
     m = _markers()
     if status in m.limit_statuses:
         return Challenge(f"HTTP {status}：网站限制访问频率", status)
-    if len(body) > _LARGEST or status in (301, 302, 303, 307, 308):
+    if len(body) > _LARGEST or status in (301, 302, 303, 307, 308) or body.count(b"<a ") > _MOST_LINKS:
         return None
     html, _ = decode(body, content_type)
     text = _SPACE_RE.sub(" ", _STRIP_RE.sub(" ", html)).strip()
