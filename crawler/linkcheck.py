@@ -23,11 +23,17 @@ FILE_EXTENSIONS = (".doc", ".docx", ".xls", ".xlsx", ".pdf", ".zip", ".rar", ".7
 PAGE_TAGS = ("a", "iframe")
 PEEK_BYTES = 65536
 
-__all__ = ["CheckResult", "FILE_EXTENSIONS", "is_file_url", "check_request", "fallback_request", "origin"]
+__all__ = ["CheckResult", "FILE_EXTENSIONS", "is_file_url", "check_request", "content_type", "fallback_request",
+           "origin"]
 
 
 def is_file_url(url: str) -> bool:
     return urlsplit(url).path.lower().endswith(FILE_EXTENSIONS)
+
+
+def content_type(response) -> str:
+    """The response's Content-Type header as text ("" when absent), for crawler.understand.decode."""
+    return response.headers.get("Content-Type", b"").decode("latin-1")
 
 
 def origin(request: Request) -> str:

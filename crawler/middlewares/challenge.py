@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.http import Response
 
+from crawler.linkcheck import content_type
 from crawler.understand.challenge import Challenge, read_challenge
 
 logger = logging.getLogger(__name__)
@@ -39,8 +40,7 @@ class ChallengeMiddleware:
         return None
 
     def process_response(self, request: Request, response: Response, spider=None) -> Request | Response:
-        found = read_challenge(response.status, response.body,
-                               response.headers.get("Content-Type", b"").decode("latin-1"),
+        found = read_challenge(response.status, response.body, content_type(response),
                                response.headers.getlist("Set-Cookie"))
         if found is None:
             return response

@@ -24,7 +24,7 @@ from scrapy.http import Response
 
 from pucha import localtime
 from crawler.ledger import Ledger, MemoryLedger
-from crawler.linkcheck import CheckResult, is_file_url, origin
+from crawler.linkcheck import CheckResult, content_type, is_file_url, origin
 from crawler.probes import ProbeSchedule
 from crawler.middlewares.challenge import challenge_of
 from crawler.scanstatus import BLOCKED, HTTP, classify
@@ -165,7 +165,7 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
         elif m["role"] == "json":
             yield from self.json_page(run, m, url, response)
         else:
-            view = understand(response.body, response.url, _ctype(response), self.as_of,
+            view = understand(response.body, response.url, content_type(response), self.as_of,
                               "column" if m["role"] == "second" else m["role"])
             yield from self._understood(run, m, url, response, view)
 
@@ -268,10 +268,6 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
         finally:
             self.ledger.pay(run.home)
             self.finish_if_done(run.home)
-
-
-def _ctype(response: Response) -> str:
-    return response.headers.get("Content-Type", b"").decode("latin-1")
 
 
 def _list_role(role: str) -> str:

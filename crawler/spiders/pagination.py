@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from scrapy import Request
 from scrapy.http import Response
 
+from crawler.linkcheck import content_type
 from crawler.siterun import SiteRun, url_key
 from crawler.understand.decode import decode
 from crawler.understand.page import dataproxy_items
@@ -44,7 +45,7 @@ class PaginationMixin:
         return req
 
     def _proxy_page(self, run: SiteRun, m: dict, url: str, response: Response) -> Iterable[Any]:
-        text, _ = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
+        text, _ = decode(response.body, content_type(response))
         items, total = dataproxy_items(text, url, self.as_of)
         yield ListItems(self.sweep, run.home, column=m["column"], page_url=url, role="column",
                         page_no=m["page_no"], items=tuple(items), status=response.status)

@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 from scrapy.http import Response
 
+from crawler.linkcheck import content_type
 from crawler.scanstatus import UNREADABLE
 from crawler.siterun import SiteRun, url_key
 from crawler.understand.decode import decode
@@ -30,7 +31,7 @@ class ScriptedListsMixin:
                                  category=m["category"], page_no=m["page_no"] + 1 + i, check=False)
 
     def json_page(self, run: SiteRun, m: dict, url: str, response: Response) -> Iterable[Any]:
-        text, _ = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
+        text, _ = decode(response.body, content_type(response))
         items = json_items(text, url, self.as_of)
         if items is not None:
             # Emitted at once rather than yielded: an endpoint is often a site's last fetch, and its
