@@ -10,25 +10,18 @@ sweep's ledger (crawler.ledger), so it works across workers too.
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from scrapy import Request
+
+from pucha.filelinks import FILE_EXTENSIONS, is_file_url
 
 from .linkresult import CheckResult
 from .settings import HANDLED_STATUSES
 
-FILE_EXTENSIONS = (".doc", ".docx", ".xls", ".xlsx", ".pdf", ".zip", ".rar", ".7z", ".wps", ".et", ".dps",
-                   ".ppt", ".pptx", ".txt", ".ofd", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg",
-                   ".ico", ".css", ".js", ".mp4", ".mp3", ".avi", ".flv", ".swf", ".xml", ".json", ".apk", ".exe")
 PAGE_TAGS = ("a", "iframe")
 PEEK_BYTES = 65536
 
 __all__ = ["CheckResult", "FILE_EXTENSIONS", "is_file_url", "check_request", "content_type", "fallback_request",
            "origin"]
-
-
-def is_file_url(url: str) -> bool:
-    return urlsplit(url).path.lower().endswith(FILE_EXTENSIONS)
 
 
 def content_type(response) -> str:
