@@ -139,7 +139,7 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
         run = self.runs[m["site"]]
         self.stats_live["pages"] += 1
         try:
-            yield from self._read(run, m, origin(response.request), response)
+            yield from self._handed_off(self._read(run, m, origin(response.request), response))
         finally:
             self.ledger.pay(run.home)
             self.finish_if_done(run.home)
@@ -148,10 +148,19 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
         m = failure.request.meta
         run = self.runs[m["site"]]
         try:
-            yield from self._failed_page(run, m, origin(failure.request), None, classify(failure))
+            yield from self._handed_off(self._failed_page(run, m, origin(failure.request), None, classify(failure)))
         finally:
             self.ledger.pay(run.home)
             self.finish_if_done(run.home)
+
+    def _handed_off(self, out: Iterable[Any]) -> Iterable[Request]:
+        """Events go to the sink as they are made, requests back to Scrapy.  An event yielded to the item
+        pipeline could arrive after the site's SiteDone, which its callback's end sends, and be missed."""
+        for obj in out:
+            if isinstance(obj, Event):
+                self.emit(obj)
+            else:
+                yield obj
 
     def _read(self, run: SiteRun, m: dict, url: str, response: Response) -> Iterable[Any]:
         challenge = challenge_of(response)
@@ -214,6 +223,8 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
             yield from self._more_pages(run, m, view)
         if m["category"] == cat.GUIDES and role == "column":
             yield from self._guides(run, m, items)
+        if role in ("column", "second"):
+            yield from self.articles_of_undated(run, m, items)
         yield from self._links(run, m, url, view)
 
     def _guides(self, run: SiteRun, m: dict, items) -> Iterable[Request]:
@@ -221,6 +232,15 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
         for it in items:
             if it.url and run.same_site(it.url) and not is_file_url(it.url):
                 req = self._follow(run, it.url, role="guide", depth=m["depth"] + 1, column=m["column"], force=True)
+                if req is not None:
+                    yield req
+
+    def articles_of_undated(self, run: SiteRun, m: dict, items) -> Iterable[Request]:
+        """An entry shown without a date takes its article's (SPEC §4), so those articles are fetched
+        whatever the depth and page caps.  The homepage's own entries are followed as second-level pages."""
+        for it in items:
+            if it.date is None and it.url and run.same_site(it.url) and not is_file_url(it.url):
+                req = self._follow(run, it.url, role="page", depth=m["depth"] + 1, column=None, force=True)
                 if req is not None:
                     yield req
 

@@ -57,6 +57,7 @@ class PaginationMixin:
                     yield req
         if m["category"] == cat.GUIDES:
             yield from self._guides(run, m, items)
+        yield from self.articles_of_undated(run, m, items)
 
     # provided by CensusSpider
     cfg: Any
@@ -67,3 +68,5 @@ class PaginationMixin:
     def _page(self, run: SiteRun, url: str, **kw: Any) -> Any: ...
 
     def _guides(self, run: SiteRun, m: dict, items) -> Iterable[Request]: ...
+
+    def articles_of_undated(self, run: SiteRun, m: dict, items) -> Iterable[Request]: ...

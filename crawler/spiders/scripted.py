@@ -34,11 +34,9 @@ class ScriptedListsMixin:
         text, _ = decode(response.body, content_type(response))
         items = json_items(text, url, self.as_of)
         if items is not None:
-            # Emitted at once rather than yielded: an endpoint is often a site's last fetch, and its
-            # site's SiteDone, sent when this callback ends, must already count the entries.
-            self.emit(ListItems(self.sweep, run.home, column=m["column"], page_url=url, role="column",
-                                page_no=m["page_no"], items=tuple(items), status=response.status))
-        return ()
+            yield ListItems(self.sweep, run.home, column=m["column"], page_url=url, role="column",
+                            page_no=m["page_no"], items=tuple(items), status=response.status)
+            yield from self.articles_of_undated(run, m, items)
 
     # provided by CensusSpider
     sweep: str
@@ -48,4 +46,4 @@ class ScriptedListsMixin:
 
     def _page(self, run: SiteRun, url: str, **kw: Any) -> Any: ...
 
-    def emit(self, event: Any) -> None: ...
+    def articles_of_undated(self, run: SiteRun, m: dict, items) -> Iterable[Any]: ...
