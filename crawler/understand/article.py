@@ -40,6 +40,9 @@ _META_NAMES = ("pubdate", "firstpublishedtime", "publishdate", "publishtime", "p
                "dcterms.issued")
 _BYLINE_RE = re.compile(r"来源|來源|作者|编辑|編輯|责任编辑|責任編輯|浏览|瀏覽|点击|點擊|字号|字號|阅读|閱讀|"
                         r"发布者|發佈者|信息来源|稿源|次数|打印|分享|\d+")
+# A byline field's value ("来源：温州市第2区人民政府门户网站") says nothing about whether the line is prose.
+_BYLINE_FIELD_RE = re.compile(r"(?:信息来源|来源|來源|作者|责任编辑|責任編輯|编辑|編輯|稿源|发布者|發佈者|发布机构|發佈機構)"
+                              r"\s*[:：]\s*[^\s|｜]+")
 _BYLINE_WORDS_RE = re.compile(r"来源|來源|作者|编辑|編輯|稿源|发布者|發佈者")
 _TIME_AFTER_RE = re.compile(r"[\sT-]{0,3}\d{1,2}:\d{2}")
 _CLOCK_RE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
@@ -124,8 +127,10 @@ def _byline(doc: HtmlElement, text: str) -> dt.date | None:
                 if got is None or not has_year or WEEKDAY_AFTER_RE.match(text, mt.end()):
                     continue
                 timed = _TIME_AFTER_RE.match(text, mt.end()) is not None
-                signed = mt.group("y") is not None and _BYLINE_WORDS_RE.search(
-                    text, max(0, mt.start() - 40), mt.start()) is not None
+                # 来源/作者 before the date, or right after it ("2025-06-01 来源：人事处").
+                signed = mt.group("y") is not None and (
+                    _BYLINE_WORDS_RE.search(text, max(0, mt.start() - 40), mt.start()) is not None
+                    or _BYLINE_WORDS_RE.search(text, mt.end(), mt.end() + 12) is not None)
                 if (timed or signed) and _standalone(text, mt) and not _beside_link(doc, mt.start()):
                     return got
             pos = text.find(key, pos + 1)
@@ -149,7 +154,7 @@ def _standalone(text: str, mt: re.Match[str]) -> bool:
     line = text[line_start:mt.start()] + " " + text[mt.end():line_end if line_end >= 0 else None]
     if _DOC_LABEL_RE.search(line) or _GENERATED_LABEL_RE.search(line):
         return False
-    rest = _BYLINE_RE.sub("", _CLOCK_RE.sub("", line))
+    rest = _BYLINE_RE.sub("", _CLOCK_RE.sub("", _BYLINE_FIELD_RE.sub("", line)))
     return len(_PUNCT_RE.sub("", rest)) <= 12
 
 

@@ -29,6 +29,8 @@ def art(script, byline, extra="", meta=""):
     ("t", '<div class="info">發佈時間：2026-11-20 09:30 來源：市政府辦公室</div>'),
     ("t", '<div class="info">發佈日期：2026年11月20日</div>'),
     ("t", '<div class="info"><span>時間：</span>2026/11/20</div>'),
+    # A date first, then who published it (a long name with digits in it).
+    ("s", '<div class="info">2026-11-20 来源：温州市第2区人民政府门户网站 浏览次数：671</div>'),
 ])
 def test_visible_label_or_byline(script, byline):
     html = art(script, byline, meta='<meta name="PubDate" content="2022-04-24 10:00:43">')
