@@ -14,6 +14,7 @@ from pucha.events import Item, Letter
 from pucha.scanstatus import is_unread
 from pucha.registry.records import ColumnRecord, SiteRecord
 
+from .articledates import ArticleDates
 from .state import SiteState
 from .windows import parse, within
 
@@ -26,6 +27,8 @@ class ColumnView:
     items: list[Item] = field(default_factory=list)
     error: str | None = None
     status: int | None = None
+    by_article: list[str] = field(default_factory=list)  # entries dated by their article (SPEC §4)
+    unknown: dict[str, str] = field(default_factory=dict)  # undated entries whose article pucha could not read
 
     @property
     def empty(self) -> bool:
@@ -51,7 +54,22 @@ class ColumnView:
             ev["error"] = self.error or (f"HTTP {self.status}" if self.status else "not opened")
             if self.status:
                 ev["status"] = self.status
+        ev.update(date_sources(self.items, self.by_article, self.unknown))
         return ev
+
+
+def date_sources(items: list[Item], by_article: list[str], unknown: dict[str, str]) -> dict:
+    """Where the dates came from, for the evidence: the list itself or the entries' articles."""
+    out: dict = {}
+    if by_article:
+        out["dated_by_article"] = len(by_article)
+        newest = max((i for i in items if parse(i.date)), key=lambda i: i.date, default=None)
+        if newest is not None:
+            out["newest_from"] = newest.url if newest.url in by_article else "list"
+    if unknown:
+        out["undated_unread"] = {"count": len(unknown), "urls": sorted(unknown)[:5],
+                                 "scan_status": sorted(set(unknown.values()))}
+    return out
 
 
 @dataclass
@@ -70,6 +88,15 @@ class TargetView:
     @property
     def unread(self) -> bool:
         return self.ok is False and is_unread(self.error)
+
+
+def _dated(dates: ArticleDates, items: list[Item]) -> tuple[list[Item], list[str], dict[str, str]]:
+    """Distinct entries with dates from their articles where the list shows none; the URLs so dated;
+    the entries still undated because pucha could not read their article."""
+    filled, by_article, unknown = dates.apply(items)
+    out = _distinct(filled)
+    undated = {i.url for i in out if not parse(i.date)}
+    return out, sorted(set(by_article)), {u: s for u, s in unknown.items() if u in undated}
 
 
 def _distinct(items: list[Item]) -> list[Item]:
@@ -122,9 +149,17 @@ class SiteFacts:
         return {t for l in self.state.of("links") if l.source == self.home for t in l.targets}
 
     @cached_property
+    def article_dates(self) -> ArticleDates:
+        return ArticleDates.of(self.state)
+
+    @cached_property
+    def _home(self) -> tuple[list[Item], list[str], dict[str, str]]:
+        return _dated(self.article_dates, [i for ev in self._lists if ev.role == "home" and ev.column == self.home
+                                           for i in ev.items])
+
+    @cached_property
     def homepage_items(self) -> list[Item]:
-        return _distinct([i for ev in self._lists if ev.role == "home" and ev.column == self.home
-                          for i in ev.items])
+        return self._home[0]
 
     @cached_property
     def is_navigation_home(self) -> bool:
@@ -137,13 +172,29 @@ class SiteFacts:
         return sorted(pages)
 
     @cached_property
+    def _updates(self) -> tuple[list[Item], list[str], dict[str, str]]:
+        if not self.is_navigation_home:
+            return self._home
+        pages = set(self.second_level_pages)
+        return _dated(self.article_dates, [i for ev in self._lists if ev.page_no == 1 and ev.page_url in pages
+                                           for i in ev.items])
+
+    @cached_property
     def update_items(self) -> list[Item]:
         """The items of the homepage rules: the homepage's, or the second-level pages' for a navigation homepage."""
-        if not self.is_navigation_home:
-            return self.homepage_items
-        pages = set(self.second_level_pages)
-        return _distinct([i for ev in self._lists if ev.page_no == 1 and ev.page_url in pages
-                          for i in ev.items])
+        return self._updates[0]
+
+    @property
+    def update_sources(self) -> dict:
+        return date_sources(*self._updates)
+
+    @property
+    def update_unknown(self) -> dict[str, str]:
+        """Homepage entries (or second-level ones) without a date whose article pucha could not read.  On a
+        navigation homepage its own such entries count too: each may be an article, or a list pucha missed."""
+        if self.is_navigation_home:
+            return {**self._home[2], **self._updates[2]}
+        return self._updates[2]
 
     @cached_property
     def columns(self) -> list[ColumnView]:
@@ -159,7 +210,7 @@ class SiteFacts:
                 if ev.page_no == 1:
                     v.opened, v.status, v.error = ev.opened, ev.status, ev.error
                 v.items.extend(ev.items)
-            v.items = _distinct(v.items)
+            v.items, v.by_article, v.unknown = _dated(self.article_dates, v.items)
             if v.unread and v.items:  # a script-filled list, read from the endpoint its script calls
                 v.opened, v.error = True, None
             views.append(v)

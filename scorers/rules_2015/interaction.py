@@ -5,7 +5,7 @@ from ..facts import SiteFacts
 from pucha.rulebook import Rule, Rulebook
 from ..scorecard import Finding, tenths
 from ..windows import add, parse, window_start, within
-from .review import unread
+from .review import undated_unread, unread
 
 
 def no_response(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding | None:
@@ -57,12 +57,17 @@ def activities(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding | None:
     count = sum(v.count_within(facts.as_of, p["window"]) for v in views)
     needed = p["portal_min"] if facts.site.is_portal else p["other_min"]
     failed = any(not v.opened and not v.unread for v in views)  # a column of the site's that does not open
-    if any(v.unread for v in views) and not failed:  # what the unread columns hold decides: a person looks
+    # What pucha could not read decides: unread columns, or undated entries whose articles it could not read.
+    doubtful = [v for v in views if v.unread or v.unknown]
+    if doubtful and not failed:
         if count >= needed:
             return None
+        points = p["unusable"] if count == 0 else p["few"]
         return Finding(rule.id, needs_review=[
-            unread(facts, rule.id, v.column.url, v.error, status=v.status, column=v.column.name,
-                   points=p["unusable"] if count == 0 else p["few"]) for v in views if v.unread])
+            unread(facts, rule.id, v.column.url, v.error, status=v.status, column=v.column.name, points=points)
+            if v.unread else
+            undated_unread(facts, rule.id, v.column.url, v.unknown, column=v.column.name, points=points)
+            for v in doubtful])
     ev = [{**v.evidence(), "activities_within_window": v.count_within(facts.as_of, p["window"])} for v in views]
     if any(not v.opened for v in views) or count == 0:
         return Finding(rule.id, tenths=tenths(p["unusable"]), evidence=ev)

@@ -27,6 +27,13 @@ def unread(facts: SiteFacts, rule: str, url: str, scan_status: str | None, **ext
     return candidate(facts, rule, scan_status or "blocked", url, scan_status=scan_status or "blocked", **extra)
 
 
+def undated_unread(facts: SiteFacts, rule: str, url: str, unknown: dict[str, str], **extra: Any) -> dict[str, Any]:
+    """Entries shown without a date whose articles pucha could not read (``unknown``: URL -> scan status):
+    their dates could change what ``rule`` decides at ``url`` (a column or the homepage)."""
+    return unread(facts, rule, url, sorted(set(unknown.values()))[0], articles=sorted(unknown)[:20],
+                  undated_unread=len(unknown), **extra)
+
+
 def confirmed_only(facts: SiteFacts, rule: Rule, book: Rulebook) -> Finding:
     """严重错误: the scan only lists candidates; a confirmation (scorers.decisions) makes the veto."""
     f = Finding(rule.id)

@@ -54,7 +54,9 @@ def test_homepage_few_updates(n, points):
 def test_navigation_homepage_uses_second_level_pages():
     nav = home_items(None, None)  # links without dates: a navigation entry
     sec = [f"{HOME}col{i}/" for i in range(2)]
-    events = probes(20, 0) + [nav, links(HOME, *sec)]
+    from pucha.events import Page
+    fetched = [Page("t", HOME, f"{HOME}a/{i}.html", ok=True) for i in range(2)]  # the crawl follows them
+    events = probes(20, 0) + [nav, links(HOME, *sec)] + fetched
     assert "veto.not_updated" in vetoes(score(site(), events))
     from pucha.events import Item, ListItems
     events.append(ListItems("t", HOME, sec[0], sec[0], "second_level",
@@ -64,7 +66,7 @@ def test_navigation_homepage_uses_second_level_pages():
     assert "updates.homepage" not in rules(card)
     # A page the homepage does not link to is not second-level.
     other = ListItems("t", HOME, f"{HOME}deep/", f"{HOME}deep/", "second_level", items=(Item("y", None, d(1)),))
-    assert "veto.not_updated" in vetoes(score(site(), probes(20, 0) + [nav, links(HOME, *sec), other]))
+    assert "veto.not_updated" in vetoes(score(site(), probes(20, 0) + [nav, links(HOME, *sec), other] + fetched))
 
 
 # --- columns -----------------------------------------------------------------------------------------
