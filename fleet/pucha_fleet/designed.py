@@ -285,6 +285,11 @@ def date_forms(b: Builder, rounds: int) -> None:
     b.p.home_date_form = "cn"
 
 
+def article_dates(b: Builder, rounds: int) -> None:
+    healthy(b)
+    b.p.list_dates = "articles"  # no list shows a date: every entry takes its article's (SPEC §4)
+
+
 # (purpose, builder, family, encoding, declaration, site type)
 DESIGNED: tuple[tuple[str, Callable[[Builder, int], None], str, str, str, str], ...] = (
     ("baseline: passes with no deduction", baseline, "trs", "utf-8", "header", C.PORTAL),
@@ -319,6 +324,7 @@ DESIGNED: tuple[tuple[str, Callable[[Builder, int], None], str, str, str, str], 
     ("Hanweb data proxy: pinned old items first, the newest further on", pinned_dataproxy, "hanweb", "gbk", "meta", C.PORTAL),
     ("TRS var countPage: pinned old items first, the newest on index_1.html", pinned_trs, "trs", "gbk", "none", C.PORTAL),
     ("every date form, with and without a time", date_forms, "table", "gbk", "http-equiv", C.PORTAL),
+    ("lists without dates: entries dated by their articles", article_dates, "hanweb", "gbk", "meta", C.PORTAL),
 )
 
 

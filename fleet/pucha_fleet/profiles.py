@@ -131,6 +131,7 @@ class Profile:
     home_kind: str = "normal"  # normal | navigation
     home_lists: list[HomeList] = field(default_factory=list)
     home_date_form: str = "iso"
+    list_dates: str = "shown"  # shown | articles: lists show no dates, each article its own (SPEC §4)
     columns: list[ColumnSpec] = field(default_factory=list)
     probe_failures: dict[int, str] = field(default_factory=dict)  # round (1-based) -> PROBE_FAILURES
     links: list[LinkSpec] = field(default_factory=list)

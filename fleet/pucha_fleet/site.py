@@ -225,7 +225,8 @@ class Site:
             if col.num == columnid and col.pagination == "dataproxy" and col.opens == "ok":
                 fam = self.family
                 assert isinstance(fam, Hanweb)
-                return fam.dataproxy(col, self.entries(col), lambda it: self.entry_path(col, it), start, end, perpage)
+                return fam.dataproxy(col, self.entries(col), lambda it: self.entry_path(col, it), start, end, perpage,
+                                     hide_dates=self.p.list_dates == "articles")
         return None
 
     # --- the homepage --------------------------------------------------------------------------

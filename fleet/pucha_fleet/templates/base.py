@@ -16,6 +16,14 @@ from pucha_fleet.profiles import ColumnSpec, GuideSpec, ItemSpec, LetterSpec, Pr
 WEEKDAYS = "一二三四五六日"
 
 
+def shown_date(ctx: "Ctx", d: date | None, form: str, with_time: bool = False, salt: int = 0) -> str:
+    """The date a list row shows beside its entry: none on a site whose lists leave dates to the
+    articles (``Profile.list_dates == "articles"``, SPEC §4)."""
+    if d is None or ctx.profile.list_dates == "articles":
+        return ""
+    return fmt_date(d, form, with_time, salt)
+
+
 def fmt_date(d: date, form: str, with_time: bool = False, salt: int = 0) -> str:
     """A date as a list shows it (SPEC §5 forms)."""
     if form == "iso":
@@ -250,7 +258,7 @@ class Family:
         form = ctx.profile.home_date_form
         lis = "".join(
             f'<li><a href="{esc(url)}" title="{esc(it.title)}">{esc(it.title)}</a>'
-            f"<span>{fmt_date(it.date, form) if it.date else ''}</span></li>"
+            f"<span>{shown_date(ctx, it.date, form)}</span></li>"
             for url, it in entries
         )
         return (f'<div class="box"><div class="box-title"><h3>{esc(title)}</h3>'

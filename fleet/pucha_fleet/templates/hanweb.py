@@ -33,8 +33,8 @@ class Hanweb(Family):
             return f"/art/0000/0/0/art_{col.num}_{item_id}.html"
         return f"/art/{d.year}/{d.month}/{d.day}/art_{col.num}_{item_id}.html"
 
-    def record(self, col: ColumnSpec, it: ItemSpec, url: str) -> str:
-        shown = fmt_date(it.date, col.date_form, col.with_time, it.id) if it.date else ""
+    def record(self, col: ColumnSpec, it: ItemSpec, url: str, hide_dates: bool = False) -> str:
+        shown = fmt_date(it.date, col.date_form, col.with_time, it.id) if it.date and not hide_dates else ""
         return (f'<li><a href="{esc(url)}" target="_blank" title="{esc(it.title)}">{esc(it.title)}</a>'
                 f"<span class=\"bt-data-time\">{shown}</span></li>")
 
@@ -60,11 +60,11 @@ class Hanweb(Family):
         return page(ctx, col.name, body, head=head, place=f"column:{col.key}")
 
     def dataproxy(self, col: ColumnSpec, entries: list[ItemSpec], link: Callable[[ItemSpec], str],
-                  start: int, end: int, perpage: int) -> str:
+                  start: int, end: int, perpage: int, hide_dates: bool = False) -> str:
         """The XML answer for records start..end (1-based, inclusive)."""
         total = len(entries)
         chosen = entries[max(start, 1) - 1:max(end, 0)]
-        records = "".join(f"<record><![CDATA[{self.record(col, it, link(it))}]]></record>" for it in chosen)
+        records = "".join(f"<record><![CDATA[{self.record(col, it, link(it), hide_dates)}]]></record>" for it in chosen)
         pages = (total + perpage - 1) // perpage if perpage > 0 else 0
         return (f'<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>{total}</totalrecord>'
                 f"<totalpage>{pages}</totalpage><recordset>{records}</recordset></datastore>")

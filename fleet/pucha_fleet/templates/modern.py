@@ -5,7 +5,7 @@ from datetime import date
 from typing import Callable
 
 from pucha_fleet.profiles import ColumnSpec, ItemSpec
-from pucha_fleet.templates.base import Ctx, Family, empty_list_text, esc, fmt_date, page
+from pucha_fleet.templates.base import Ctx, Family, empty_list_text, esc, page, shown_date
 
 
 class Modern(Family):
@@ -24,7 +24,7 @@ class Modern(Family):
                   link: Callable[[ItemSpec], str]) -> str:
         rows = []
         for it in entries:
-            shown = fmt_date(it.date, col.date_form, col.with_time, it.id) if it.date else ""
+            shown = shown_date(ctx, it.date, col.date_form, col.with_time, it.id)
             rows.append(f'<div class="item"><div class="title"><a href="{esc(link(it))}">{esc(it.title)}</a></div>'
                         f'<div class="date">{shown}</div></div>')
         nav = []

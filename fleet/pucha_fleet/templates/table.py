@@ -5,7 +5,7 @@ from datetime import date
 from typing import Callable
 
 from pucha_fleet.profiles import ColumnSpec, ItemSpec
-from pucha_fleet.templates.base import Ctx, Family, empty_list_text, esc, fmt_date, page
+from pucha_fleet.templates.base import Ctx, Family, empty_list_text, esc, page, shown_date
 
 
 class Table(Family):
@@ -24,7 +24,7 @@ class Table(Family):
                   link: Callable[[ItemSpec], str]) -> str:
         rows = []
         for it in entries:
-            shown = fmt_date(it.date, col.date_form, col.with_time, it.id) if it.date else "&nbsp;"
+            shown = shown_date(ctx, it.date, col.date_form, col.with_time, it.id) or "&nbsp;"
             rows.append(f'<tr><td width="80%"><a href="{esc(link(it))}" target="_blank">{esc(it.title)}</a></td>'
                         f'<td width="20%" align="right">{shown}</td></tr>')
         nav = [f"共{n_pages}页 第{n}页"]

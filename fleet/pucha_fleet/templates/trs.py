@@ -8,7 +8,7 @@ from datetime import date
 from typing import Callable
 
 from pucha_fleet.profiles import ColumnSpec, ItemSpec
-from pucha_fleet.templates.base import Ctx, Family, empty_list_text, esc, fmt_date, page
+from pucha_fleet.templates.base import Ctx, Family, empty_list_text, esc, page, shown_date
 
 
 class Trs(Family):
@@ -31,7 +31,7 @@ class Trs(Family):
         for it in entries:
             url = link(it)
             rel = "." + url[len(f"/{col.key}"):] if url.startswith(f"/{col.key}/") else url
-            shown = fmt_date(it.date, col.date_form, col.with_time, it.id) if it.date else ""
+            shown = shown_date(ctx, it.date, col.date_form, col.with_time, it.id)
             lis.append(f'<li><a href="{esc(rel)}" target="_blank" title="{esc(it.title)}">{esc(it.title)}</a>'
                        f"<span>{shown}</span></li>")
         if col.pagination == "trs_count":
