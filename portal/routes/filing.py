@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse
 from sqlalchemy import select
 from starlette.background import BackgroundTask
 
-from portal import files, filings
+from portal import files, filings, outbox
 from portal.access import actor, login_required, org_required, reporting_required, visible_registration, visible_site
 from portal.errors import PortalError
 from portal.filings import FormErrors
@@ -70,8 +70,9 @@ def show_filing(request: Request, rid: int, account=Depends(login_required)):
         unit = s.get(Unit, registration.unit_id)
         pending = s.get(Unit, registration.pending_unit_id) if registration.pending_unit_id else None
         names = {u.id: u.name for u in s.scalars(select(Unit).where(Unit.id.in_({st.unit_id for st in steps})))}
+        mails = outbox.mails_about(s, registration_id=rid)
     return render(request, "filing.html", r=registration, steps=steps, unit=unit, pending=pending, names=names,
-                  labels=filings.LABELS, fields=FORM_FIELDS)
+                  labels=filings.LABELS, fields=FORM_FIELDS, mails=mails)
 
 
 @router.get("/registrations/{rid}/edit")
@@ -131,8 +132,9 @@ def managed_site(request: Request, site_id: int, account=Depends(login_required)
     with db(request) as s:
         site = visible_site(s, account, site_id)
         columns, history = list(site.columns), list(site.history)
+        mails = outbox.mails_about(s, site_id=site_id)
     return render(request, "managed_site.html", site=site, columns=columns, history=history,
-                  statuses=SITE_STATUSES, labels=filings.LABELS, fields=FORM_FIELDS)
+                  statuses=SITE_STATUSES, labels=filings.LABELS, fields=FORM_FIELDS, mails=mails)
 
 
 @router.post("/manage/sites/{site_id}/change")

@@ -104,3 +104,10 @@ def site_form(name: str = "西城区教育委员会网站", homepage: str = "htt
 def registration_id(response) -> int:
     assert response.status_code == 303, response.text[:2000]
     return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def send_mail(app):
+    """One pass of the outbox's sender, as the portal's background task runs it."""
+    from portal.outbox import deliver_due
+
+    return deliver_due(app.state.db_url, app.state.settings)
