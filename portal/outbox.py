@@ -82,7 +82,6 @@ def deliver_due(db_url: str, settings: Settings, now: dt.datetime | None = None)
     done = Pass()
     if not settings.smtp_host:
         # Nowhere to send: the mail stays 待发送 (truthfully) until PUCHA_SMTP_HOST is set.
-        log.warning("PUCHA_SMTP_HOST unset: portal mail stays queued")
         return done
     now = now or utcnow()
     with session_scope(db_url) as s:
@@ -152,6 +151,8 @@ class Sender:
     async def run(self) -> None:
         self._loop, self._event = asyncio.get_running_loop(), asyncio.Event()
         interval = float(self.settings.outbox_interval)
+        if not self.settings.smtp_host:
+            log.warning("PUCHA_SMTP_HOST unset: the portal's mail is kept in the outbox, 待发送, until it is set")
         while True:
             self._event.clear()
             try:

@@ -271,3 +271,17 @@ def test_the_monitor_alerts_through_the_same_starttls_connection(app, mail_port,
 def test_a_misspelt_security_setting_is_refused(tmp_path):
     with pytest.raises(pucha_settings.ConfigError, match="PUCHA_SMTP_SECURITY"):
         pucha_settings.load({"PUCHA_SMTP_SECURITY": "tls"}, config=tmp_path / "absent.toml")
+
+
+def test_pucha_portal_send_mail_sends_what_is_due(app, db_url, mail_port, capsys):
+    from portal.serve import command
+
+    with session_scope(db_url) as s:
+        outbox.enqueue(s, outbox.Outgoing(("zhangsan@bjxch.gov.cn",), "测试", "正文"), "site_code")
+    controller, inbox = _serve(mail_port)
+    try:
+        assert command(app.state.settings.replace(database_url=db_url), "send-mail", "", 0) == 0
+    finally:
+        controller.stop()
+    assert "已发送 1 封" in capsys.readouterr().out and len(inbox.messages) == 1
+    assert command(app.state.settings.replace(database_url=db_url, smtp_host=None), "send-mail", "", 0) == 2
