@@ -72,8 +72,13 @@ def show_filing(request: Request, rid: int, account=Depends(login_required)):
         unit = s.get(Unit, registration.unit_id)
         pending = s.get(Unit, registration.pending_unit_id) if registration.pending_unit_id else None
         names = {u.id: u.name for u in s.scalars(select(Unit).where(Unit.id.in_({st.unit_id for st in steps})))}
+        # A change under review shows what the registry holds now beside each
+        # field it changes: a reviewer must see an email being replaced.
+        site = s.get(Site, registration.site_id) if registration.site_id else None
+        current = site.form_values() if site and registration.kind == "change" \
+            and registration.state != "approved" else {}
     return render(request, "filing.html", r=registration, steps=steps, unit=unit, pending=pending, names=names,
-                  labels=filings.LABELS, fields=FORM_FIELDS)
+                  labels=filings.LABELS, fields=FORM_FIELDS, current=current)
 
 
 @router.get("/registrations/{rid}/edit")
