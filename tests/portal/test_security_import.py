@@ -105,6 +105,19 @@ def test_a_file_with_one_bad_row_files_nothing(world, portal, db_url, tmp_path):
     with session_scope(db_url) as s:
         assert s.scalar(select(Site.leader_email)) == "zhangsan@bjxch.gov.cn"
 
+    # A row the rules accept but the registry does not: a new site that
+    # another unit's open filing already claims.  Nothing of the file either.
+    east = portal()
+    east.login("dc_edu")
+    registration_id(east.form("/registrations", site_form("西城区教育考试中心", "http://ks.bjxch.gov.cn/")))
+    filings = _count(db_url, Registration)
+    path = write_workbook([good, {**other, "contact_email": "lx@bjxch.gov.cn"}], tmp_path / "已有.xlsx")
+    page = _import(county, world, path)
+    assert page.status_code == 400 and "网站基本信息 第3行 首页网址" in page.text and "未办结的登记" in page.text
+    assert _count(db_url, Registration) == filings and _count(db_url, Site) == 1
+    with session_scope(db_url) as s:
+        assert s.scalar(select(Site.leader_email)) == "zhangsan@bjxch.gov.cn"
+
 
 def _declare(path: Path, ref: str) -> None:
     """Rewrite the 网站基本信息 sheet's <dimension ref> (the first sheet openpyxl writes)."""
