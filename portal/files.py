@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import audit, review
+from portal import audit, batches, review
 from portal.exports import neutral
 from pucha import localtime
 from portal.errors import Forbidden, PortalError
@@ -95,7 +95,7 @@ def import_file(session_factory, actor: Account, owner_id: int, path: Path,
         ids: list[int] = []
         for n, (home, form, columns) in enumerate(changed, 1):
             site = existing[home]
-            label = f"导入文件 {read.name}（批次 {batch}）第 {n}/{len(changed)} 个"
+            label = f"导入文件 {read.name}{batches.tag(batch)}第 {n}/{len(changed)} 个"
             registration = drafts.get(home) or Registration(
                 kind="change" if site else "new", state="draft", unit_id=owner.id, site_id=site.id if site else None)
             registration.form, registration.columns, registration.reason = form, columns, label

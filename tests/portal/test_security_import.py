@@ -119,6 +119,44 @@ def test_a_file_with_one_bad_row_files_nothing(world, portal, db_url, tmp_path):
         assert s.scalar(select(Site.leader_email)) == "zhangsan@bjxch.gov.cn"
 
 
+def test_a_batch_is_approved_or_returned_whole(world, portal, smtp, db_url, tmp_path):
+    _registered(portal, db_url)
+    [site] = export_sites(db_url)
+    new = {**site_form("西城区教育考试中心", "http://ks.bjxch.gov.cn/", leader_email="ks@bjxch.gov.cn"),
+           "columns": site["columns"]}
+    path = write_workbook([{**site, "leader_title": "副主任"}, new], tmp_path / "批.xlsx")
+    county = portal()
+    county.login("xc")
+    assert _import(county, world, path).status_code == 303
+    review = county.get("/review").text
+    batch = re.search(r'href="/review/batches/([\w-]+)"', review).group(1)
+    page = county.get(f"/review/batches/{batch}").text
+    assert "第 1/2 个" in page and "第 2/2 个" in page and "整批审核通过（2 个）" in page
+
+    empty = county.form(f"/review/batches/{batch}/return", {"reason": ""})
+    assert empty.status_code == 400 and "原因" in empty.text
+    assert county.form(f"/review/batches/{batch}/return", {"reason": "职务有误"}).status_code == 303
+    with session_scope(db_url) as s:
+        assert {r.state for r in s.scalars(select(Registration).where(Registration.reason.contains(batch)))} \
+            == {"returned"}
+        ids = s.scalars(select(Registration.id).where(Registration.reason.contains(batch))).all()
+    edu = portal()
+    edu.login("xc_edu")
+    for rid in ids:
+        assert edu.form(f"/registrations/{rid}/submit").status_code == 303
+    # Resubmitted from the bottom: the county approves the batch, then the province.
+    for level in ("xc", "bj"):
+        reviewer = portal()
+        reviewer.login(level)
+        assert reviewer.form(f"/review/batches/{batch}/approve").status_code == 303
+        assert "没有待本单位审核" in reviewer.form(f"/review/batches/{batch}/approve").text
+    with session_scope(db_url) as s:
+        assert s.scalar(select(Site.leader_title).where(Site.home_url == "http://edu.bjxch.gov.cn/")) == "副主任"
+        assert s.scalar(select(Site.site_code).where(Site.home_url == "http://ks.bjxch.gov.cn/")) == "1101020002"
+    assert len(smtp.to("ks@bjxch.gov.cn")) == 1
+    assert portal().get(f"/review/batches/{batch}").status_code == 303  # anonymous: to the login
+
+
 def _declare(path: Path, ref: str) -> None:
     """Rewrite the 网站基本信息 sheet's <dimension ref> (the first sheet openpyxl writes)."""
     with zipfile.ZipFile(path) as z:
