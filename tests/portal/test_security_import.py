@@ -15,9 +15,8 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from conftest import free_port
 from portal.models import Registration
-from portal_client import PASSWORD, registration_id, site_form
+from portal_client import PASSWORD, free_port, registration_id, site_form
 from pucha.categories import CATEGORIES
 from pucha.db import session_scope
 from pucha.registry.model import Site
