@@ -24,7 +24,7 @@ from portal.outbox import Sender
 from portal.errors import PortalError
 from portal.routes import auth, campaign, filing, inspection, mailbox, public, results, review, units
 from portal.guards import BodyLimit, SecurityHeaders
-from portal.routes import audit as audit_routes, opendata, rollup, tokens
+from portal.routes import audit as audit_routes, batches, opendata, rollup, tokens
 from portal.sessions import ServerSessions
 from portal.web import redirect, render, trusted_networks
 from pucha import settings as pucha_settings
@@ -32,7 +32,7 @@ from pucha.db import database_url, ensure_db
 
 ROUTERS = (public.router, auth.router, units.router, filing.router, review.router, mailbox.router,
            results.router, inspection.router, campaign.router, rollup.router, audit_routes.router, opendata.router,
-           tokens.router)
+           tokens.router, batches.router)
 
 
 def create_app(settings: pucha_settings.Settings | None = None, db_url: str | None = None) -> FastAPI:

@@ -110,6 +110,10 @@ def _apply(session: Session, actor: Account, registration: Registration) -> list
     else:
         site = session.get(Site, registration.site_id)
         change_site(session, site, source, dict(registration.form), columns)
+        if session.get(SiteOwner, site.id) is None:
+            # A site registered from the command line, owned by no unit until
+            # an organisation unit's import of it is approved.
+            session.add(SiteOwner(site_id=site.id, unit_id=registration.unit_id))
     session.flush()
     if site.site_code:
         return []

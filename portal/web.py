@@ -38,6 +38,15 @@ def _when(moment: dt.datetime | None, seconds: bool = False) -> str:
 
 
 TEMPLATES.env.filters["when"] = _when
+
+
+def _batch(registration: Any) -> str | None:
+    from portal.batches import batch_of  # lazily: portal.batches needs portal.review, which needs more
+
+    return batch_of(registration)
+
+
+TEMPLATES.env.filters["batch"] = _batch  # the import batch a filing belongs to, for its link
 # Part 2: evidence as people read it (portal.evidence).
 from portal.evidence import describe, safe_href  # noqa: E402
 

@@ -88,6 +88,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUCHA_PORTAL_TLS", False, "the portal is served over HTTPS (directly or by the Ingress): Secure cookie and HSTS", _bool),
     Setting("PUCHA_PORTAL_TRUSTED_PROXIES", "", "comma-separated addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For the portal believes; empty: none, the peer address is the client"),
     Setting("PUCHA_PORTAL_MAX_BODY", 25_000_000, "largest request body of a logged-in user, bytes (workbook uploads); larger is refused before it is read", int),
+    Setting("PUCHA_PORTAL_IMPORT_MAX_ROWS", 20_000, "most rows a sheet of a workbook imported in the portal may declare or hold (a city's sites, one column a row); larger files go through `pucha registry import`", int),
     Setting("PUCHA_PORTAL_MAX_ANONYMOUS_BODY", 65_536, "largest request body without a login (login, mailbox, 标识码找回), bytes", int),
 )
 

@@ -4,6 +4,7 @@ each form; and a small hierarchy of units to drive it with."""
 from __future__ import annotations
 
 import re
+import socket
 from dataclasses import dataclass, field
 
 from fastapi.testclient import TestClient
@@ -111,3 +112,10 @@ def send_mail(app):
     from portal.outbox import deliver_due
 
     return deliver_due(app.state.db_url, app.state.settings)
+
+
+def free_port() -> int:
+    """A loopback port free now (for the SMTP server and real uvicorn servers)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

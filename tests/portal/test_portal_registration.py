@@ -132,10 +132,13 @@ def test_generated_file_is_what_an_organisation_unit_imports(world, portal, db_u
     with session_scope(db_url) as s:
         imported = s.scalar(select(Registration).where(Registration.state == "submitted"))
         assert imported.pending_unit_id == world.units["xc"] and imported.steps[-1].action == "import"
-        assert s.scalar(select(Site.name)) == "西城区教育委员会网站"
-        assert s.scalar(select(func.count()).select_from(SiteHistory)) == 1
+        # The draft the file was generated from is what goes under review, not a second filing.
+        assert imported.id == rid and _count(db_url, Registration) == 1
+        assert "导入文件 生成文件.xlsx" in imported.reason
+    assert _count(db_url, Site) == 0  # nothing reaches the registry before the last approval
     _approve_up(portal, imported.id, "xc", "bj")
     with session_scope(db_url) as s:
+        assert s.scalar(select(Site.name)) == "西城区教育委员会网站"
         assert s.scalar(select(Site.site_code)) == "1101020001"
 
 
