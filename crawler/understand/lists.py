@@ -94,8 +94,10 @@ class _Index:
         return best
 
 
-# Between the two dates of a period: 2026年3月1日至2026年3月21日, 2026.03.01-2026.03.21, 3月1日—3月21日.
-_PERIOD_JOIN_RE = re.compile(r"\s*(?:至|到|[-‐‑–—―－~～])\s*$")
+# Between the two dates of a period: 2026年3月1日至2026年3月21日, 2026.03.01-2026.03.21, 3月1日—3月21日,
+# or an end label when start and end are labelled apart (开始：2026-03-01 截止：2026-03-21).
+_PERIOD_JOIN_RE = re.compile(r"\s*(?:至|到|[-‐‑–—―－~～]|(?:截止|截至|结束|終止|终止|結束)(?:时间|日期|時間)?\s*[:：]?)\s*$")
+_PERIOD_GAP = 12  # characters at most between the two dates
 
 
 def _period_starts(joined: str, hits: list) -> list:
@@ -103,7 +105,7 @@ def _period_starts(joined: str, hits: list) -> list:
     out: list = []
     for hit in hits:
         prev = out[-1] if out else None
-        if prev is not None and hit[0] >= prev[1] and hit[0] - prev[1] <= 4 \
+        if prev is not None and hit[0] >= prev[1] and hit[0] - prev[1] <= _PERIOD_GAP \
                 and _PERIOD_JOIN_RE.match(joined[prev[1]:hit[0]]):
             continue
         out.append(hit)

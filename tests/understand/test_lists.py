@@ -113,3 +113,19 @@ def test_an_activity_shown_as_a_period_is_one_entry_dated_by_its_start(period):
     html = f"<html><head><meta charset='utf-8'><title>意见征集</title></head><body><ul>{rows}</ul></body></html>"
     view = understand(html.encode(), "http://x.gov.cn/dc/", None, dt.date(2026, 11, 26), "column")
     assert [(i.url, i.date) for i in view.items] == [(f"http://x.gov.cn/dc/{i}.html", "2026-03-01") for i in range(3)]
+
+
+@pytest.mark.parametrize("cells", [
+    "<td>{s}</td><td>{e}</td><td>已结束</td>",  # 开始时间 | 结束时间 | 状态
+    "<td>{s}<br>至<br>{e}</td>",
+    "<td><span>开始：{s}</span><span>截止：{e}</span></td>",
+])
+def test_a_period_in_two_cells_is_one_entry_dated_by_its_start(cells):
+    head = "<tr><th>标题</th><th>开始时间</th><th>结束时间</th><th>状态</th></tr>"
+    rows = "".join(f"<tr><td><a href='/dc/{i}.html'>关于征求第{i}项民生实事项目意见的公告</a></td>"
+                   + cells.format(s=f"2026-0{i}-01", e=f"2026-0{i}-21") + "</tr>" for i in range(1, 5))
+    html = (f"<html><head><meta charset='utf-8'><title>调查征集</title></head><body><table>{head}{rows}</table>"
+            "</body></html>")
+    view = understand(html.encode(), "http://x.gov.cn/dc/", None, dt.date(2026, 11, 26), "column")
+    assert [(i.url, i.date) for i in view.items] == [(f"http://x.gov.cn/dc/{i}.html", f"2026-0{i}-01")
+                                                     for i in range(1, 5)]
