@@ -31,14 +31,19 @@ class ArticleDates:
     lists: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, state: SiteState) -> "ArticleDates":
+    def of(cls, state: SiteState, wanted: set[str]) -> "ArticleDates":
+        """What the fetches of ``wanted`` (the undated entries' URLs) said; nothing is read for other URLs,
+        since most sites date every entry in their lists and scoring runs on every event."""
         out = cls()
+        if not wanted:
+            return out
         for ev in state.of("list_items"):
-            if sum(1 for i in ev.items if parse(i.date)) >= LIST_PAGE_DATED:
+            if ev.page_url in wanted and sum(1 for i in ev.items if parse(i.date)) >= LIST_PAGE_DATED:
                 out.lists.add(ev.page_url)
         for page in state.of("page"):
-            urls = {page.url, page.final_url} - {None}
-            for url in urls:
+            for url in (page.url, page.final_url):
+                if url not in wanted:
+                    continue
                 if page.ok:
                     out.read.add(url)
                     if page.pub_date and url not in out.lists:
@@ -48,12 +53,13 @@ class ArticleDates:
                 else:  # the site's own failure (404, timeout ...): the entry is simply undated
                     out.read.add(url)
         for check in state.of("link_check"):  # targets not fetched as pages: files, and failures
-            if check.target in out.read or check.target in out.unread:
+            target = check.target
+            if target not in wanted or target in out.read or target in out.unread:
                 continue
             if is_unread(check.error):
-                out.unread[check.target] = check.error
-            elif not check.ok or is_file_url(check.target):  # a broken link, or a file: no article date
-                out.read.add(check.target)
+                out.unread[target] = check.error
+            elif not check.ok or is_file_url(target):  # a broken link, or a file: no article date
+                out.read.add(target)
         return out
 
     def apply(self, items: list[Item]) -> tuple[list[Item], list[str], dict[str, str]]:

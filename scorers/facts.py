@@ -72,7 +72,7 @@ def date_sources(items: list[Item], by_article: list[str], unknown: dict[str, st
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class TargetView:
     target: str
     sources: set[str]
@@ -150,7 +150,8 @@ class SiteFacts:
 
     @cached_property
     def article_dates(self) -> ArticleDates:
-        return ArticleDates.of(self.state)
+        wanted = {i.url for ev in self._lists for i in ev.items if i.url and not parse(i.date)}
+        return ArticleDates.of(self.state, wanted)
 
     @cached_property
     def _home(self) -> tuple[list[Item], list[str], dict[str, str]]:
@@ -248,12 +249,15 @@ class SiteFacts:
     @cached_property
     def targets(self) -> dict[str, TargetView]:
         views: dict[str, TargetView] = {}
+        get = views.get
         for l in self.state.of("links"):
+            source = l.source
             for target in l.targets:
-                v = views.get(target)
+                v = get(target)
                 if v is None:
-                    v = views[target] = TargetView(target, set())
-                v.sources.add(l.source)
+                    views[target] = TargetView(target, {source})
+                else:
+                    v.sources.add(source)
         for c in self.state.of("link_check"):
             v = views.get(c.target)
             if v is not None:
