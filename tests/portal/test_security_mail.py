@@ -21,8 +21,7 @@ from sqlalchemy import func, select
 from portal import outbox, review
 from portal.access import actor
 from portal.models import Account, OutboxMail, Registration
-from conftest import free_port
-from portal_client import Portal, registration_id, send_mail, site_form
+from portal_client import Portal, free_port, registration_id, send_mail, site_form
 from pucha import settings as pucha_settings
 from pucha.db import session_scope
 from pucha.registry.model import Site, utcnow
