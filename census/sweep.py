@@ -30,6 +30,7 @@ def run_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
 
 def run_embedded_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
     from crawler.run import run_crawl
+    from census.crawlpool import crawl_in_processes, partition, processes_for
     from pucha.transport import LocalHandOff
     from census.progress import SweepProgress
     from pucha.store import open_store
@@ -55,14 +56,19 @@ def run_embedded_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
     handoff = LocalHandOff(store, on_site_done=scorer.score_and_store)
     started = time.monotonic()
     totals = {"sites_done": len(sites), "probes": (len(sites) - len(skip)) * cfg.probe_rounds}
+    todo = [s for s in sites if s.home_url not in skip]
+    n = processes_for(cfg, todo)
     with SweepProgress(totals, enabled=opts.progress) as bar:
-        counts = run_crawl(cfg, [s for s in sites if s.home_url not in skip], sweep=sweep, as_of=opts.as_of,
-                           sink=handoff, on_tick=lambda c: bar.update(
-                               {**c, "sites_done": c.get("sites_done", 0) + len(skip)}))
+        tick = lambda c: bar.update({**c, "sites_done": c.get("sites_done", 0) + len(skip)})  # noqa: E731
+        if n > 1:
+            counts = crawl_in_processes(cfg, partition(todo, n), sweep=sweep, as_of=opts.as_of, sink=handoff,
+                                        on_tick=tick)
+        else:
+            counts = run_crawl(cfg, todo, sweep=sweep, as_of=opts.as_of, sink=handoff, on_tick=tick)
     handoff.close()
     for home in skip:  # finished before the interruption: rescore from the store, cheaply
         scorer.score_and_store(home)
     store.finish_sweep(sweep)
     return SweepSummary(sweep, opts.as_of.isoformat(), len(sites), pages=counts.get("pages", 0),
                         checks=counts.get("checks", 0), probes=counts.get("probes", 0),
-                        seconds=time.monotonic() - started).add_cards(scorer.cards.values())
+                        seconds=time.monotonic() - started, processes=n).add_cards(scorer.cards.values())

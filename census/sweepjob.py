@@ -31,6 +31,7 @@ class SweepSummary:
     checks: int = 0
     probes: int = 0
     seconds: float = 0.0
+    processes: int = 1  # crawl processes of an embedded sweep
     vetoes: dict[str, int] = field(default_factory=dict)
 
     def add_cards(self, cards) -> "SweepSummary":
@@ -47,7 +48,8 @@ class SweepSummary:
     def text(self) -> str:
         lines = [f"普查完成 sweep {self.sweep} (监测时间点 {self.as_of}): {self.sites} 个网站, "
                  f"合格 {self.passed}, 不合格 {self.failed}; 页面 {self.pages}, 链接检查 {self.checks}, "
-                 f"首页探测 {self.probes}; 用时 {self.seconds:.1f} s"]
+                 f"首页探测 {self.probes}; 用时 {self.seconds:.1f} s"
+                 + (f" ({self.processes} 个抓取进程)" if self.processes > 1 else "")]
         if self.vetoes:
             lines.append("单项否决: " + ", ".join(f"{k} {v}" for k, v in sorted(self.vetoes.items())))
         lines.append(f"pucha report --as-of {self.as_of} --format table")

@@ -66,6 +66,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUCHA_CONCURRENCY_PER_HOST", 2, "concurrent requests per host (politeness)", int),
     Setting("PUCHA_DELAY_PER_HOST", 0.5, "seconds between requests to one host (politeness)", float),
     Setting("PUCHA_CONCURRENCY", 64, "concurrent requests of one crawl process", int),
+    Setting("PUCHA_CRAWL_PROCESSES", 0, "crawl processes of the embedded sweep, each with its own share of the hosts; 0: one per core", int),
     Setting("PUCHA_RETRIES", 2, "retries of a failed page fetch, with backoff", int),
     Setting("PUCHA_ROBOTS_OBEY", True, "honour robots.txt's Crawl-delay (Disallow is not applied: the census must see every government site)", _bool),
     Setting("PUCHA_ROBOTS_OVERRIDE", False, "census office override: ignore robots.txt Crawl-delay", _bool),

@@ -112,3 +112,24 @@ def test_a_sweep_killed_midway_resumes_without_loss_or_double_counting(fleet, tm
     assert conn.execute("SELECT count(*) FROM events WHERE kind='site_done'").fetchone()[0] == 40
     probes = conn.execute("SELECT site, count(*) FROM events WHERE kind='probe' GROUP BY site").fetchall()
     assert {n for _, n in probes} == {ROUNDS}
+
+
+def test_one_crawl_process_or_two_give_the_same_scorecards(fleet, tmp_path):
+    """The embedded sweep on every core (issue 14): the sites split between two crawl processes by host
+    score exactly as in one process, and as the truth says."""
+    cards = {}
+    for n in ("1", "2"):
+        home = tmp_path / n
+        pucha(home, "registry", "import", str(fleet.registry_xlsx))
+        out = subprocess.run([sys.executable, "-m", "census", "sweep", *SWEEP_ARGS],
+                             env={**env_for(home), "PUCHA_CRAWL_PROCESSES": n}, text=True, capture_output=True,
+                             check=True, timeout=600).stdout
+        assert ("2 个抓取进程" in out) == (n == "2"), out
+        report = json.loads(pucha(home, "report", "--as-of", AS_OF.isoformat(), "--format", "json").stdout)
+        assert_matches_truth(report, fleet.truth)
+        cards[n] = {s["home_url"]: (s["verdict"], s["total_deduction"], sorted(v["rule"] for v in s["vetoes"]),
+                                    sorted((d["rule"], d["points"]) for d in s["deductions"]))
+                    for s in report["sites"]}
+        conn = sqlite3.connect(home / "results.sqlite3")
+        assert conn.execute("SELECT count(*) FROM events WHERE kind='site_done'").fetchone()[0] == 40
+    assert cards["1"] == cards["2"]
