@@ -41,10 +41,11 @@ def test_bench_scorer_rejects_a_bad_size():
 
 @pytest.mark.slow
 def test_bench_crawl_counts_the_sweeps_pages_and_the_fleets_cpu():
-    out = run("bench_crawl.py", "--sites", "6", "--pages-per-site", "10", "--skip-scrapy-bench")
+    out = run("bench_crawl.py", "--sites", "6", "--pages-per-site", "10", "--skip-scrapy-bench", "--processes", "2")
     m = re.search(r"pucha sweep .*: (\d+) pages \((\d+) served by the fleet\).* = ([\d.]+) pages/s", out)
     assert m, out
     pages, served = int(m.group(1)), int(m.group(2))
     assert 0 < pages <= served + 50  # probes' and checks' own requests are not pages
     assert re.search(r"peak RSS \d+ MB", out) and re.search(r"fleet process .*CPU [\d.]+ s", out)
     assert "PUCHA_DELAY_PER_HOST=0" in out
+    assert re.search(r"sweep with 2 crawl process\(es\): CPU [\d.]+ s", out), out  # 0: one per core (CI: 2)
