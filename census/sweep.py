@@ -30,6 +30,7 @@ def run_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
 
 def run_embedded_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
     from crawler.run import run_crawl
+    from census import metrics
     from census.crawlpool import crawl_in_processes, partition, processes_for
     from pucha.transport import LocalHandOff
     from census.progress import SweepProgress
@@ -52,8 +53,11 @@ def run_embedded_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
                                                        "probe_interval": cfg.probe_interval,
                                                        "probe_timeout": cfg.probe_timeout,
                                                        "link_timeout": cfg.link_timeout})))
-    scorer = SiteScorer(store, sweep, {s.home_url: s for s in sites}, opts.as_of, cfg.rulebook)
+    measured = metrics.serve(cfg)
+    scorer = SiteScorer(metrics.CountingStore(store, "sweep") if measured else store, sweep,
+                        {s.home_url: s for s in sites}, opts.as_of, cfg.rulebook)
     handoff = LocalHandOff(store, on_site_done=scorer.score_and_store)
+    sink = metrics.CountingSink(handoff) if measured else handoff
     started = time.monotonic()
     totals = {"sites_done": len(sites), "probes": (len(sites) - len(skip)) * cfg.probe_rounds}
     todo = [s for s in sites if s.home_url not in skip]
@@ -61,10 +65,11 @@ def run_embedded_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
     with SweepProgress(totals, enabled=opts.progress) as bar:
         tick = lambda c: bar.update({**c, "sites_done": c.get("sites_done", 0) + len(skip)})  # noqa: E731
         if n > 1:
-            counts = crawl_in_processes(cfg, partition(todo, n), sweep=sweep, as_of=opts.as_of, sink=handoff,
+            counts = crawl_in_processes(cfg, partition(todo, n), sweep=sweep, as_of=opts.as_of, sink=sink,
                                         on_tick=tick)
         else:
-            counts = run_crawl(cfg, todo, sweep=sweep, as_of=opts.as_of, sink=handoff, on_tick=tick)
+            counts = run_crawl(cfg, todo, sweep=sweep, as_of=opts.as_of, sink=sink, on_tick=tick,
+                               extra_settings={"EXTENSIONS": metrics.EXTENSIONS} if measured else None)
     handoff.close()
     for home in skip:  # finished before the interruption: rescore from the store, cheaply
         scorer.score_and_store(home)

@@ -7,6 +7,7 @@ from typing import Any, Callable, Iterable
 
 from scrapy.crawler import CrawlerProcess
 
+from pucha.logjson import use_json_logs
 from pucha.registry.records import SiteRecord
 from pucha.settings import Settings
 
@@ -24,7 +25,13 @@ def run_crawl(cfg: Settings, sites: Iterable[SiteRecord], *, sweep: str, as_of: 
     # A site's 500 after retries is an observation (a Page event), not an error of the crawl.
     logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
     settings = scrapy_settings(cfg)
-    settings.update(extra_settings or {})
+    extra = dict(extra_settings or {})
+    if "EXTENSIONS" in extra:  # added to the crawler's own, not instead of them
+        extra["EXTENSIONS"] = {**settings["EXTENSIONS"], **extra["EXTENSIONS"]}
+    settings.update(extra)
+    if cfg.log_format == "json":  # our handler on the root logger instead of Scrapy's, before Scrapy logs
+        use_json_logs(True, level=settings.get("LOG_LEVEL"))
+        settings["LOG_INSTALL_ROOT_HANDLER"] = False
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_cls)
     state: dict = {}

@@ -29,6 +29,16 @@ def _bool(s: str) -> bool:
     return s.strip().lower() in ("1", "true", "yes", "on")
 
 
+LOG_FORMATS = ("text", "json")
+
+
+def log_format(s: str) -> str:
+    value = s.strip().lower()
+    if value not in LOG_FORMATS:
+        raise ValueError(value)
+    return value
+
+
 SMTP_SECURITY = ("none", "starttls", "ssl")
 
 
@@ -73,6 +83,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUCHA_USER_AGENT", "pucha/0.1 (+https://pucha.example.gov.cn/about; 全国政府网站普查)",
             "User-Agent naming the census and a contact URL"),
     Setting("PUCHA_LOG_LEVEL", "WARNING", "log level of the crawl (Scrapy's LOG_LEVEL)"),
+    Setting("PUCHA_LOG_FORMAT", "text", "text: Scrapy's log lines; json: one JSON object a line (time, level, logger, message) for a log collector", log_format),
+    Setting("PUCHA_METRICS_PORT", 0, "serve Prometheus metrics on this port (/metrics) from the sweep and every worker; 0: none. `pucha worker --role all` gives its roles this port and the next two", int),
+    Setting("PUCHA_METRICS_ADDR", "127.0.0.1", "address the metrics server listens on (0.0.0.0 in a pod, for Prometheus to scrape)"),
     Setting("PUCHA_SMTP_HOST", None, "SMTP server for the portal's mail; unset: mail is logged, not sent"),
     Setting("PUCHA_SMTP_PORT", 25, "SMTP port", int),
     Setting("PUCHA_SMTP_USER", None, "SMTP login, when the server wants one"),

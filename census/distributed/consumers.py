@@ -12,6 +12,8 @@ import signal
 import sys
 import threading
 
+from census import metrics
+from pucha.logjson import use_json_logs
 from pucha import settings as settings_mod
 from pucha.errors import ServiceUnavailable
 from pucha.settings import Settings
@@ -19,21 +21,30 @@ from pucha.store import open_store
 from pucha.transport.kafka import KafkaSource
 
 
+def _wired(settings: Settings, group: str, role: str):
+    """The role's source and store, counted for /metrics when PUCHA_METRICS_PORT is set."""
+    source, store = KafkaSource.from_settings(settings, group), open_store(settings)
+    if metrics.serve(settings):
+        return metrics.MeasuredSource(source, role), metrics.CountingStore(store, role)
+    return source, store
+
+
 def score_from_kafka(settings: Settings, stop: threading.Event | None = None, **kw):
     from scorers.stream import GROUP, run_scorer
 
-    return run_scorer(settings, KafkaSource.from_settings(settings, GROUP), open_store(settings), stop, **kw)
+    return run_scorer(settings, *_wired(settings, GROUP, "score"), stop, **kw)
 
 
 def ingest_from_kafka(settings: Settings, stop: threading.Event | None = None, **kw):
     from ingest.kafka_to_store import GROUP, run_ingest
 
-    return run_ingest(KafkaSource.from_settings(settings, GROUP), open_store(settings), stop, **kw)
+    return run_ingest(*_wired(settings, GROUP, "ingest"), stop, **kw)
 
 
 def main(argv: list[str] | None = None) -> int:
     role = (argv if argv is not None else sys.argv[1:] or ["score"])[0]
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    use_json_logs(settings_mod.load().log_format == "json")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -12,6 +12,9 @@ from datetime import date
 
 from pucha import settings as settings_mod
 from pucha.errors import ServiceUnavailable
+from pucha.logjson import use_json_logs
+
+from census import metrics
 
 from .board import SWEEP_PARAMS, SweepBoard
 
@@ -33,14 +36,17 @@ def crawl_sweep(cfg: settings_mod.Settings, sweep: str) -> dict:
     wanted = set(info["sites"])
     sites = [s for s in load_sites(cfg.database_url) if s.home_url in wanted]
     ledger = RedisLedger(client, SweepKeys(client.pucha_prefix, sweep))
-    sink = KafkaSink.from_settings(cfg)
+    kafka = KafkaSink.from_settings(cfg)
+    measured = metrics.serve(cfg)
+    sink = metrics.CountingSink(kafka) if measured else kafka
     frontier = {"url": cfg.redis_url, "sweep": sweep, "lease": cfg.frontier_lease, "delay": cfg.delay_per_host,
                 "started": info["started"]}
     try:
         return run_crawl(cfg, sites, sweep=sweep, as_of=date.fromisoformat(info["as_of"]), sink=sink, ledger=ledger,
                          spider_cls=DistributedCensusSpider,
                          extra_settings={"SCHEDULER": "crawler.frontier.scheduler.FrontierScheduler",
-                                         "FRONTIER_SETTINGS": frontier})
+                                         "FRONTIER_SETTINGS": frontier,
+                                         **({"EXTENSIONS": metrics.EXTENSIONS} if measured else {})})
     finally:
         sink.close()
 
@@ -48,9 +54,11 @@ def crawl_sweep(cfg: settings_mod.Settings, sweep: str) -> dict:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s crawl %(levelname)s %(message)s")
+    cfg = settings_mod.load()
+    use_json_logs(cfg.log_format == "json")
     logging.getLogger("kafka").setLevel(logging.WARNING)
     try:
-        counts = crawl_sweep(settings_mod.load(), argv[0])
+        counts = crawl_sweep(cfg, argv[0])
     except ServiceUnavailable as exc:
         print(f"pucha worker: {exc}", file=sys.stderr)
         return 3

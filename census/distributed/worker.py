@@ -76,7 +76,8 @@ def run_worker(settings: Settings, role: str = "all") -> int:
     check_services(settings, roles)
     stop = _Stop()
     if role == "all":
-        return _run_children(stop, [[sys.executable, "-m", "census", "worker", "--role", r] for r in ROLES])
+        return _run_children(stop, [[sys.executable, "-m", "census", "worker", "--role", r] for r in ROLES],
+                             [_metrics_env(settings, i) for i in range(len(ROLES))])
     if role == "crawl":
         return _crawl_loop(settings, stop)
     if role == "score":
@@ -118,8 +119,15 @@ def _until_stopped(cfg: Settings, roles: tuple[str, ...], stop: _Stop, run, empt
             return empty  # told to stop while the service was away
 
 
-def _run_children(stop: _Stop, commands: list[list[str]]) -> int:
-    stop.children = [subprocess.Popen(cmd) for cmd in commands]
+def _metrics_env(cfg: Settings, index: int) -> dict[str, str] | None:
+    """The environment of the i-th role of `--role all`: one metrics port each (the setting's, then the next)."""
+    if not cfg.metrics_port:
+        return None
+    return {**os.environ, "PUCHA_METRICS_PORT": str(cfg.metrics_port + index)}
+
+
+def _run_children(stop: _Stop, commands: list[list[str]], envs: list | None = None) -> int:
+    stop.children = [subprocess.Popen(cmd, env=env) for cmd, env in zip(commands, envs or [None] * len(commands))]
     while not stop.requested and all(c.poll() is None for c in stop.children):
         time.sleep(0.2)
     stop._handle(None, None)

@@ -12,6 +12,7 @@ import signal
 import sys
 from typing import Callable, Sequence
 
+from pucha.logjson import use_json_logs
 from pucha.registry.loader import load_sites
 from pucha.registry.records import SiteRecord
 from pucha.settings import Settings
@@ -109,6 +110,7 @@ def run_monitor(settings: Settings, probes_per_day: int | None = None) -> int:
               f"PUCHA_MONITOR_LEASE 须大于 0（{settings.monitor_lease}）", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    use_json_logs(settings.log_format == "json")
     store = open_store(settings)
     retried = alerts.deliver(monitor_engine(settings.database_url), settings)  # owed by an earlier run
     if retried:

@@ -208,5 +208,15 @@ class KafkaSource:
             total += max(0, hw - self.consumer.position(tp))
         return total if known else None
 
+    def lags(self) -> dict[tuple[str, int], int]:
+        """Records behind on each partition assigned here, (topic, partition) -> count, where the fetch
+        responses have told the high-water mark."""
+        out: dict[tuple[str, int], int] = {}
+        for tp in self.consumer.assignment():
+            hw = self.consumer.highwater(tp)
+            if hw is not None:
+                out[(tp.topic, tp.partition)] = max(0, hw - self.consumer.position(tp))
+        return out
+
     def close(self) -> None:
         self.consumer.close(autocommit=False)
