@@ -137,3 +137,27 @@ def test_durable_broker_keeps_events_and_offsets_across_a_restart(kafka_durable,
     rest = drain(source, len(evs) - 10)
     source.close()
     assert sorted(e.event_id for e in rest) == sorted(e.event_id for e in evs[10:])
+
+
+def test_a_measured_source_reports_its_lag_per_partition(kafka_broker, kafka_prefix):
+    from prometheus_client import REGISTRY
+
+    from census.metrics import MeasuredSource
+
+    evs = stream(sweep="lag", sites=2, pages=30)
+    sink = KafkaSink(kafka_broker.bootstrap, kafka_prefix, partitions=2)
+    sink.write_batch(evs)
+    sink.flush()
+    before = REGISTRY.get_sample_value("pucha_consumed_events_total", {"role": "lagtest"}) or 0
+    source = MeasuredSource(KafkaSource(kafka_broker.bootstrap, "lag", kafka_prefix, session_timeout=SESSION,
+                                        partitions=2), "lagtest")
+    got = drain(source, len(evs))
+    lags = source.lags()
+    source.close()
+    sink.close()
+    assert len(got) == len(evs)
+    assert REGISTRY.get_sample_value("pucha_consumed_events_total", {"role": "lagtest"}) - before == len(evs)
+    assert lags and set(lags.values()) == {0}  # all read: nothing behind on any partition it holds
+    for topic, partition in lags:
+        assert REGISTRY.get_sample_value("pucha_consumer_lag_records",
+                                         {"role": "lagtest", "topic": topic, "partition": str(partition)}) == 0
