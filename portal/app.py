@@ -3,10 +3,15 @@
 
     create_app(settings) -> FastAPI
 
+The app's lifespan runs the outbox's sender (portal.outbox.Sender), which
+mails what the routes' decisions queued.
+
 Part 2 (inspection and results) adds its routers in ``ROUTERS``.
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -15,10 +20,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from portal import access
+from portal.outbox import Sender
 from portal.errors import PortalError
 from portal.routes import auth, campaign, filing, inspection, mailbox, public, results, review, units
 from portal.guards import BodyLimit, SecurityHeaders
-from portal.routes import audit as audit_routes, opendata, rollup, tokens
+from portal.routes import audit as audit_routes, batches, opendata, rollup, tokens
 from portal.sessions import ServerSessions
 from portal.web import redirect, render, trusted_networks
 from pucha import settings as pucha_settings
@@ -26,15 +32,16 @@ from pucha.db import database_url, ensure_db
 
 ROUTERS = (public.router, auth.router, units.router, filing.router, review.router, mailbox.router,
            results.router, inspection.router, campaign.router, rollup.router, audit_routes.router, opendata.router,
-           tokens.router)
+           tokens.router, batches.router)
 
 
 def create_app(settings: pucha_settings.Settings | None = None, db_url: str | None = None) -> FastAPI:
     settings = settings or pucha_settings.load()
     app = FastAPI(title="全国政府网站普查报送系统", docs_url=None, redoc_url=None, openapi_url=None,
-                  dependencies=[Depends(access.context)])
+                  dependencies=[Depends(access.context)], lifespan=_lifespan)
     app.state.settings = settings
     app.state.db_url = db_url or database_url(settings)
+    app.state.outbox = Sender(app.state.db_url, settings)
     app.state.trusted_proxies = trusted_networks(settings.portal_trusted_proxies)
     ensure_db(app.state.db_url)
     # Added innermost first: headers outside everything, then sessions, then the body limit
@@ -49,6 +56,22 @@ def create_app(settings: pucha_settings.Settings | None = None, db_url: str | No
     from portal.api import mount_api
     mount_api(app)
     return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI):
+    """The outbox's sender runs beside the portal (PUCHA_OUTBOX_INTERVAL 0: not
+    here; ``pucha portal send-mail`` from a timer instead)."""
+    task = None
+    if float(app.state.settings.outbox_interval) > 0:
+        task = asyncio.create_task(app.state.outbox.run())
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 def _handlers(app: FastAPI) -> None:

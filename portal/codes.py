@@ -13,10 +13,10 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import audit
+from portal import audit, outbox
 from portal.errors import PortalError
 from portal.mail import Outgoing
-from portal.models import AuditEntry, SiteOwner, Unit
+from portal.models import AuditEntry, OutboxMail, SiteOwner, Unit
 from portal.security import hash_secret, one_time_secret, verify_secret
 from pucha.registry.changes import change_site
 from pucha.registry.loader import normalise_url
@@ -48,6 +48,7 @@ def next_code(session: Session, owner: Unit) -> str:
 
 
 def issue(session: Session, site: Site, owner: Unit, actor: str) -> Outgoing:
+    """Give ``site`` its 标识码 and a 校验码; the mail that tells them (the caller queues it)."""
     code = next_code(session, owner)
     change_site(session, site, f"门户发放网站标识码：{actor}", {"site_code": code})
     check = _new_check_code(site)
@@ -55,8 +56,9 @@ def issue(session: Session, site: Site, owner: Unit, actor: str) -> Outgoing:
     return _mail(site, check, "网站标识码和校验码")
 
 
-def recover(session: Session, what: str) -> Outgoing | None:
-    """标识码找回: a new 校验码 (with the 标识码) mailed to the site's two persons.
+def recover(session: Session, what: str) -> OutboxMail | None:
+    """标识码找回: a new 校验码 (with the 标识码) queued for the site's two persons,
+    in this transaction (portal.outbox).
 
     ``what`` is the homepage or the 标识码.  None when no such site has a code
     (the caller says the same either way, so the answer tells nothing)."""
@@ -79,7 +81,8 @@ def recover(session: Session, what: str) -> Outgoing | None:
     check = _new_check_code(site)
     owner = session.scalar(select(Unit).join(SiteOwner, SiteOwner.unit_id == Unit.id).where(SiteOwner.site_id == site.id))
     audit.record(session, audit.PUBLIC, "recover_site_code", f"site:{site.id}", owner)
-    return _mail(site, check, "标识码找回：网站标识码和新的校验码")
+    return outbox.enqueue(session, _mail(site, check, "标识码找回：网站标识码和新的校验码"), "recovery",
+                          site_id=site.id, unit_id=owner.id if owner else None)
 
 
 def verify(session: Session, site_code: str, check_code: str) -> Site:

@@ -3,30 +3,32 @@ into the review (an organisation unit's 导入), and 导出上报表 (the Excel
 form a unit prints, signs and sends up).
 
 Files are written and read by the registry's own code (write_workbook,
-import_registry), so what the portal generates the command line imports too.
+importer.read_file and check_file), so what the portal generates the command
+line imports too, and an import is refused or accepted by the same checks.
+An import writes nothing into the registry: it files each site for review.
 """
 from __future__ import annotations
 
+import secrets
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import audit, review
+from portal import audit, batches, review
 from portal.exports import neutral
 from pucha import localtime
 from portal.errors import Forbidden, PortalError
+from portal.filings import EDITABLE_STATES
 from portal.models import Account, Registration, SiteOwner, Unit
-from pucha.registry import headers
-from pucha.registry.importer import ImportResult, import_registry
+from pucha.registry import headers, importer
 from pucha.registry.loader import normalise_url
 from pucha.registry.model import FORM_FIELDS, Site
-from pucha.registry.problems import Problems, RegistryImportError
-from pucha.registry.readers import read_csv, read_workbook
-from pucha.registry.tables import parse_table
+from pucha.registry.problems import Problem, Problems, RegistryImportError
+from pucha.registry.sheetsize import SheetLimits
 from pucha.registry.workbook import write_workbook
-from pucha.registry import importer
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -39,70 +41,115 @@ def generate_file(registration: Registration, directory: Path) -> Path:
     return write_workbook([{**registration.form, "columns": columns}], directory / f"登记-{registration.id}.xlsx")
 
 
-def _homepages(path: Path, columns_path: Path | None) -> list[str]:
-    """The homepages a file registers, read as the importer reads them."""
-    problems = Problems()
-    suffix = path.suffix.lower()
-    if suffix in importer.WORKBOOK_SUFFIXES:
-        sheets = read_workbook(path, problems)
-        table = parse_table(sheets[headers.SITES_SHEET], headers.SITE_HEADERS, problems) if sheets else None
-    else:
-        raw = read_csv(path, headers.SITES_SHEET, problems) if suffix in importer.CSV_SUFFIXES else None
-        table = parse_table(raw, headers.SITE_HEADERS, problems) if raw else None
-    if table is None:
-        return []  # the importer will say what is wrong with the file
-    homes = []
-    for _, cells in table.rows:
-        try:
-            homes.append(normalise_url(cells["homepage"]))
-        except ValueError:
-            pass  # an invalid homepage: the importer reports it with its row
-    return homes
+@dataclass(frozen=True)
+class ImportBatch:
+    """The filings one imported file became: reviewed one by one or as a batch."""
+
+    file: str
+    batch: str  # the label every filing of the file carries in its reason (portal.batches)
+    ids: list[int]
+    unchanged: int  # sites the file repeats exactly as registered: nothing to review
+    doubts: tuple[Problem, ...] = ()
+
+    def __str__(self) -> str:
+        text = f"{self.file}：{len(self.ids)} 个网站的登记进入审核（批次 {self.batch}）"
+        if self.unchanged:
+            text += f"，{self.unchanged} 个与登记库相同、无需审核"
+        if self.doubts:
+            text += f"；需核实 {len(self.doubts)} 处（审核时请核对）：" + "；".join(map(str, self.doubts))
+        return text
 
 
-def import_file(db_url: str, session_factory, actor: Account, owner_id: int, path: Path,
-                columns_path: Path | None = None) -> tuple[ImportResult, list[int]]:
-    """Import a registration file for the reporting unit ``owner_id`` and put
-    its sites under review at the importer's level; the filings' ids.
+def import_file(session_factory, actor: Account, owner_id: int, path: Path,
+                columns_path: Path | None = None, limits: SheetLimits = SheetLimits()) -> ImportBatch:
+    """File every site of a registration file for the reporting unit
+    ``owner_id`` and put the filings under review at the importer's level.
 
-    All or nothing: a file naming a site owned outside the importer's units,
-    or any problem the registry importer finds, and nothing is imported."""
-    with session_factory() as session:
-        owner = session.get(Unit, owner_id)
-        if owner is None or owner.kind != "reporting" or not actor.unit.contains(owner):
-            raise PortalError("请选择本单位或下级的一个填报单位作为这些网站的主管（填报）单位", "owner")
-        homes = _homepages(path, columns_path)
-        for home in homes:
-            site = session.scalar(select(Site).where(Site.home_url == home))
-            if site is None:
-                continue
-            unit = session.scalar(select(Unit).join(SiteOwner, SiteOwner.unit_id == Unit.id)
-                                  .where(SiteOwner.site_id == site.id))
-            if unit is None and actor.unit.kind != "national" or unit is not None and not actor.unit.contains(unit):
-                raise Forbidden(f"文件中的网站 {home} 已由其他地区或部门登记，不能由本单位导入；文件未导入")
-    result = import_registry(path, columns_path, url=db_url, source=f"门户导入：{actor.username}（{path.name}）")
-    ids: list[int] = []
+    Nothing reaches the registry here: each site becomes a Registration
+    holding the file's values, applied by the last approval as a web
+    filing is (portal.review).  All or nothing: any problem the registry's
+    own checks find, a site owned outside the importer's units, or a new
+    site another filing already claims, and no filing is created.  Blocking
+    (openpyxl): the route runs it in a worker thread."""
+    read = importer.read_file(path, columns_path, limits)
     with session_factory() as session:
         me = session.get(Account, actor.id)
         owner = session.get(Unit, owner_id)
+        if owner is None or owner.kind != "reporting" or not me.unit.contains(owner):
+            raise PortalError("请选择本单位或下级的一个填报单位作为这些网站的主管（填报）单位", "owner")
+        checked = importer.check_file(session, read)
+        homes = list(checked.sites) + [h for h in checked.columns or {} if h not in checked.sites]
+        existing: dict[str, Site | None] = dict.fromkeys(homes)
+        for at in range(0, len(homes), 500):  # IN lists of a bounded length (SQLite's parameter limit)
+            existing.update((s.home_url, s) for s in session.scalars(
+                select(Site).where(Site.home_url.in_(homes[at:at + 500]))))
+        drafts = _check_claims(session, me, owner, read.name, checked, existing)
         levels = review.chain(session, owner)
         start = next((u for u in levels if u.id == me.unit_id), levels[0] if levels else None)
         if start is None:
             raise PortalError("该填报单位没有上级组织单位，无法审核")
-        for home in dict.fromkeys(homes):
-            site = session.scalar(select(Site).where(Site.home_url == home))
-            if session.get(SiteOwner, site.id) is None:
-                session.add(SiteOwner(site_id=site.id, unit_id=owner.id))
-            registration = Registration(
-                kind="change" if site.site_code else "new", state="draft", unit_id=owner.id, site_id=site.id,
-                form=site.form_values(), columns=[[c.category, c.name, c.url] for c in site.columns], reason="")
+        filed = [(h, *_filing(checked, h, existing[h])) for h in homes]
+        changed = [(h, form, columns) for h, form, columns in filed
+                   if existing[h] is None or (form, columns) != _registered(existing[h])]
+        batch = f"{localtime.local(localtime.now_utc()):%Y%m%d%H%M}-{secrets.token_hex(2)}"
+        ids: list[int] = []
+        for n, (home, form, columns) in enumerate(changed, 1):
+            site = existing[home]
+            label = f"导入文件 {read.name}{batches.tag(batch)}第 {n}/{len(changed)} 个"
+            registration = drafts.get(home) or Registration(
+                kind="change" if site else "new", state="draft", unit_id=owner.id, site_id=site.id if site else None)
+            registration.form, registration.columns, registration.reason = form, columns, label
             session.add(registration)
             session.flush()
-            review.start_at(session, registration, me, start, f"导入文件 {path.name}")
+            review.start_at(session, registration, me, start, label)
             ids.append(registration.id)
         audit.record(session, me.username, "import_file", f"unit:{owner.id}", owner,
-                     after={"file": path.name, "sites": len(ids)}, note=str(result))
-    return result, ids
+                     after={"file": read.name, "batch": batch, "registrations": ids},
+                     note=f"{len(ids)} 个网站进入审核，{len(filed) - len(changed)} 个未变")
+    return ImportBatch(read.name, batch, ids, len(filed) - len(changed), checked.doubts)
+
+
+def _filing(checked: importer.CheckedFile, home: str, site: Site | None) -> tuple[dict, list[list[str]]]:
+    """The form and columns a filing of ``home`` holds: the file's, and what
+    the file does not say (a columns-only row, a sites .csv alone) as registered."""
+    form = dict(checked.sites[home].values) if home in checked.sites else site.form_values()
+    if checked.columns is not None:
+        columns = [list(c) for c in checked.columns.get(home, [])]
+    else:
+        columns = _registered(site)[1] if site else []
+    return form, columns
+
+
+def _registered(site: Site) -> tuple[dict, list[list[str]]]:
+    return site.form_values(), [[c.category, c.name, c.url] for c in site.columns]
+
+
+def _check_claims(session: Session, me: Account, owner: Unit, name: str, checked: importer.CheckedFile,
+                  existing: dict[str, Site | None]) -> dict[str, Registration]:
+    """Refuse the whole file when a site in it is another area's, or a new
+    site of it is already claimed by an open filing, naming its row.
+
+    The draft (or returned) filing of a new site by ``owner`` itself is not
+    a rival claim: it is the filing the file was generated from (生成文件),
+    and the import puts it under review; those drafts by homepage."""
+    problems = Problems()
+    # One query, not one per site: a city's file holds hundreds of sites.
+    claims = {normalise_url(r.form["homepage"]): r for r in session.scalars(select(Registration).where(
+        Registration.kind == "new", Registration.state != "approved", Registration.site_id.is_(None))
+        .order_by(Registration.id)) if r.form.get("homepage")}
+    drafts = {h: r for h, r in claims.items() if r.unit_id == owner.id and r.state in EDITABLE_STATES}
+    for home, site in existing.items():
+        if site is None:
+            if home in claims and home not in drafts:
+                problems.add(name, f"“{home}”已有一份未办结的登记（同一网站只能登记一次）", headers.SITES_SHEET,
+                             checked.sites[home].row, headers.label(headers.SITE_HEADERS, "homepage"))
+            continue
+        unit = session.scalar(select(Unit).join(SiteOwner, SiteOwner.unit_id == Unit.id)
+                              .where(SiteOwner.site_id == site.id))
+        if unit is None and me.unit.kind != "national" or unit is not None and not me.unit.contains(unit):
+            raise Forbidden(f"文件中的网站 {home} 已由其他地区或部门登记，不能由本单位导入；文件未导入")
+    problems.raise_if_any()
+    return {h: r for h, r in drafts.items() if existing.get(h, 0) is None}
 
 
 def export_report(session: Session, unit: Unit, directory: Path) -> Path:
@@ -151,4 +198,4 @@ def scratch_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="pucha-portal-"))
 
 
-__all__ = ["RegistryImportError", "export_report", "generate_file", "import_file", "scratch_dir"]
+__all__ = ["ImportBatch", "RegistryImportError", "export_report", "generate_file", "import_file", "scratch_dir"]

@@ -6,18 +6,18 @@ unit directly under it); each level approves it or returns it with a
 reason, and a returned filing is corrected and submitted again from the
 bottom.  The last approval writes the filing into the registry through
 pucha.registry.changes (so the site's history stays in one place) and, for
-a new site, issues its 网站标识码 and 校验码 (portal.codes).
+a new site, issues its 网站标识码 and 校验码 (portal.codes) and queues their
+mail in the same transaction (portal.outbox).
 """
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import audit, codes
+from portal import audit, codes, outbox
 from portal.errors import Forbidden, PortalError
 from portal.filings import MAX_REASON, _check_homepage_free, _own_editable
-from portal.mail import Outgoing
-from portal.models import Account, Registration, ReviewStep, SiteOwner, Unit
+from portal.models import Account, OutboxMail, Registration, ReviewStep, SiteOwner, Unit
 from pucha.registry.changes import add_site, change_site
 from pucha.registry.model import Site, utcnow
 
@@ -49,8 +49,8 @@ def submit(session: Session, actor: Account, registration: Registration) -> None
     _move(session, actor, registration, "submitted", levels[0], "submit")
 
 
-def approve(session: Session, actor: Account, registration: Registration, note: str = "") -> list[Outgoing]:
-    """Approve at the actor's level; the mail to send once committed (the codes)."""
+def approve(session: Session, actor: Account, registration: Registration, note: str = "") -> list[OutboxMail]:
+    """Approve at the actor's level; the mail it queued (the codes, sent once committed)."""
     _check_turn(actor, registration)
     levels = chain(session, session.get(Unit, registration.unit_id))
     position = [u.id for u in levels].index(actor.unit_id)
@@ -94,7 +94,7 @@ def _move(session: Session, actor: Account, registration: Registration, state: s
                  after={"state": state, "pending_unit": registration.pending_unit_id}, note=note)
 
 
-def _apply(session: Session, actor: Account, registration: Registration) -> list[Outgoing]:
+def _apply(session: Session, actor: Account, registration: Registration) -> list[OutboxMail]:
     source = f"门户审核通过：{actor.username}（登记 {registration.id}）"
     columns = [tuple(c) for c in registration.columns]
     if registration.kind == "status":
@@ -110,8 +110,15 @@ def _apply(session: Session, actor: Account, registration: Registration) -> list
     else:
         site = session.get(Site, registration.site_id)
         change_site(session, site, source, dict(registration.form), columns)
+        if session.get(SiteOwner, site.id) is None:
+            # A site registered from the command line, owned by no unit until
+            # an organisation unit's import of it is approved.
+            session.add(SiteOwner(site_id=site.id, unit_id=registration.unit_id))
     session.flush()
     if site.site_code:
         return []
     owner = session.get(Unit, session.scalar(select(SiteOwner.unit_id).where(SiteOwner.site_id == site.id)))
-    return [codes.issue(session, site, owner, actor.username)]
+    message = codes.issue(session, site, owner, actor.username)
+    # Queued in the approval's transaction: both commit, or neither does.
+    return [outbox.enqueue(session, message, "site_code", registration_id=registration.id, site_id=site.id,
+                           unit_id=owner.id)]

@@ -3,6 +3,7 @@
     pucha portal [--host 127.0.0.1] [--port 8000]   # serve
     pucha portal init-admin                          # the first national account
     pucha portal probe-closed                        # probe closed/merged sites once
+    pucha portal send-mail                           # one pass over the outbox (portal.outbox)
 """
 from __future__ import annotations
 
@@ -57,21 +58,38 @@ def probe_closed(settings: pucha_settings.Settings) -> int:
     return 0
 
 
+def send_mail(settings: pucha_settings.Settings) -> int:
+    """Send the outbox's due mail once (what the portal's background sender does
+    every PUCHA_OUTBOX_INTERVAL seconds); safe beside running portals."""
+    from portal.outbox import deliver_due
+
+    url = database_url(settings)
+    ensure_db(url)
+    if not settings.smtp_host:
+        print("pucha portal send-mail: PUCHA_SMTP_HOST 未设置，邮件仍待发送", file=sys.stderr)
+        return 2
+    done = deliver_due(url, settings)
+    print(f"已发送 {done.sent} 封，待重试 {done.retrying} 封，发送失败 {done.failed} 封")
+    return 0
+
+
 def command(settings: pucha_settings.Settings, action: str, host: str, port: int) -> int:
     """What ``pucha portal [ACTION]`` runs."""
     if action == "init-admin":
         return init_admin(settings)
     if action == "probe-closed":
         return probe_closed(settings)
+    if action == "send-mail":
+        return send_mail(settings)
     return serve(settings, host=host, port=port)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Adds ``pucha portal`` to the command line (entry point ``pucha.commands``)."""
     po = subparsers.add_parser("portal", help="the web portal (registration, review, results)")
-    po.add_argument("action", nargs="?", default="serve", choices=("serve", "init-admin", "probe-closed"),
+    po.add_argument("action", nargs="?", default="serve", choices=("serve", "init-admin", "probe-closed", "send-mail"),
                     help="serve (default); init-admin: create the first national account; "
-                         "probe-closed: probe closed sites once")
+                         "probe-closed: probe closed sites once; send-mail: send the outbox's due mail once")
     po.add_argument("--host", default="127.0.0.1")
     po.add_argument("--port", type=int, default=8000)
     po.set_defaults(func=lambda args: command(pucha_settings.load(), args.action, host=args.host, port=args.port))

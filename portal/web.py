@@ -22,6 +22,9 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates"))
 STATE_NAMES = {"draft": "草稿", "submitted": "审核中", "returned": "已退回", "approved": "已通过"}
 KIND_NAMES = {"new": "新登记", "change": "信息变更", "status": "状态变更"}
 STATUS_NAMES = {"running": "正常运行", "rectifying": "整改中", "closed": "已关停", "merged": "已整合"}
+# The outbox's states as the unit reads them: a claimed mail is not sent yet (portal.outbox).
+MAIL_STATE_NAMES = {"pending": "待发送", "sending": "待发送", "sent": "已发送", "failed": "发送失败"}
+MAIL_KIND_NAMES = {"site_code": "网站标识码和校验码", "recovery": "标识码找回"}
 # Audit values and site history read as written (tojson would escape every Chinese character).
 TEMPLATES.env.filters["as_text"] = lambda value: json.dumps(value, ensure_ascii=False, default=str)
 
@@ -35,12 +38,22 @@ def _when(moment: dt.datetime | None, seconds: bool = False) -> str:
 
 
 TEMPLATES.env.filters["when"] = _when
+
+
+def _batch(registration: Any) -> str | None:
+    from portal.batches import batch_of  # lazily: portal.batches needs portal.review, which needs more
+
+    return batch_of(registration)
+
+
+TEMPLATES.env.filters["batch"] = _batch  # the import batch a filing belongs to, for its link
 # Part 2: evidence as people read it (portal.evidence).
 from portal.evidence import describe, safe_href  # noqa: E402
 
 TEMPLATES.env.filters["describe"] = describe
 TEMPLATES.env.filters["safe_href"] = safe_href
-TEMPLATES.env.globals.update(STATE_NAMES=STATE_NAMES, KIND_NAMES=KIND_NAMES, STATUS_NAMES=STATUS_NAMES)
+TEMPLATES.env.globals.update(STATE_NAMES=STATE_NAMES, KIND_NAMES=KIND_NAMES, STATUS_NAMES=STATUS_NAMES,
+                             MAIL_STATE_NAMES=MAIL_STATE_NAMES, MAIL_KIND_NAMES=MAIL_KIND_NAMES)
 
 
 def db(request: Request) -> AbstractContextManager[Session]:

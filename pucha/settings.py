@@ -29,6 +29,17 @@ def _bool(s: str) -> bool:
     return s.strip().lower() in ("1", "true", "yes", "on")
 
 
+SMTP_SECURITY = ("none", "starttls", "ssl")
+
+
+def smtp_security(s: str) -> str:
+    """none, starttls or ssl; a typo must not silently send in clear."""
+    value = s.strip().lower()
+    if value not in SMTP_SECURITY:
+        raise ValueError(value)
+    return value
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("PUCHA_HOME", ".pucha", "data directory: embedded stores, logs"),
     Setting("PUCHA_DATABASE_URL", None, "registry and portal database (SQLAlchemy URL); unset: SQLite in PUCHA_HOME"),
@@ -66,12 +77,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUCHA_SMTP_USER", None, "SMTP login, when the server wants one"),
     Setting("PUCHA_SMTP_PASSWORD", None, "SMTP password"),
     Setting("PUCHA_SMTP_FROM", "pucha@localhost", "sender address of the portal's mail"),
+    Setting("PUCHA_SMTP_SECURITY", "none", "none: plain SMTP; starttls: SMTP then STARTTLS (usually port 587); ssl: SMTPS, TLS from the first byte (usually port 465); the portal's mail and the monitor's alerts", smtp_security),
+    Setting("PUCHA_SMTP_CAFILE", None, "PEM file of the CA that signs the SMTP server's certificate; unset: the system's CAs (the certificate and host name are always checked)"),
+    Setting("PUCHA_OUTBOX_INTERVAL", 30.0, "seconds between the portal's background passes over its outbox (mail is also sent right after the decision that queued it); 0: no background sender, run `pucha portal send-mail` from a timer instead", float),
+    Setting("PUCHA_OUTBOX_MAX_ATTEMPTS", 8, "attempts at a portal mail before it is marked 发送失败", int),
+    Setting("PUCHA_OUTBOX_BACKOFF", 60.0, "seconds before the second attempt at a portal mail; each later wait doubles", float),
     Setting("PUCHA_SECRET_KEY", None, "kept for older configurations: portal sessions now live on the server (portal_session), nothing is signed with it"),
     Setting("PUCHA_PORTAL_SESSION_HOURS", 8.0, "portal sessions end this many hours after login, used or not (absolute lifetime)", float),
     Setting("PUCHA_PORTAL_SESSION_IDLE", 30.0, "portal sessions end after this many minutes without a request (idle timeout)", float),
     Setting("PUCHA_PORTAL_TLS", False, "the portal is served over HTTPS (directly or by the Ingress): Secure cookie and HSTS", _bool),
     Setting("PUCHA_PORTAL_TRUSTED_PROXIES", "", "comma-separated addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For the portal believes; empty: none, the peer address is the client"),
     Setting("PUCHA_PORTAL_MAX_BODY", 25_000_000, "largest request body of a logged-in user, bytes (workbook uploads); larger is refused before it is read", int),
+    Setting("PUCHA_PORTAL_IMPORT_MAX_ROWS", 20_000, "most rows a sheet of a workbook imported in the portal may declare or hold (a city's sites, one column a row); larger files go through `pucha registry import`", int),
     Setting("PUCHA_PORTAL_MAX_ANONYMOUS_BODY", 65_536, "largest request body without a login (login, mailbox, 标识码找回), bytes", int),
 )
 

@@ -4,8 +4,9 @@ Watched: ``veto.unreachable`` (failed probes reaching 5% of the week) and
 ``veto.not_updated`` (no homepage update for 14 days), read off the day's
 scorecard so an alert and the scorecard never disagree.  A crossing is the
 day the veto holds after a day it did not; the site's 负责人 and 联系人 are
-mailed (through the portal's SMTP settings, PUCHA_SMTP_*; unset, the mail is
-logged instead) and a row is written to ``monitor_alerts``, the portal's
+mailed (through the portal's SMTP settings, PUCHA_SMTP_* with
+STARTTLS or SMTPS as PUCHA_SMTP_SECURITY says, pucha.smtp; unset, the mail
+is logged instead) and a row is written to ``monitor_alerts``, the portal's
 line.  While the veto keeps holding nothing more is sent; once it clears, a
 new crossing alerts again.
 
@@ -25,12 +26,12 @@ import smtplib
 import time
 from dataclasses import dataclass
 from datetime import date
-from email.message import EmailMessage
 from typing import Any, Iterable
 
 from sqlalchemy import Engine, and_, or_, select
 
 from pucha.settings import Settings
+from pucha.smtp import send as smtp_send
 
 from .clock import day_end
 from .limits import WATCHED, limits
@@ -82,15 +83,8 @@ def message_text(name: str, home: str, region: str, rule: str, day: date, eviden
 
 
 def send_mail(settings: Settings, to: Iterable[str], subject: str, body: str) -> None:
-    msg = EmailMessage()
-    msg["From"] = settings.smtp_from
-    msg["To"] = ", ".join(to)
-    msg["Subject"] = subject
-    msg.set_content(body)
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
-        if settings.smtp_user:
-            smtp.login(settings.smtp_user, settings.smtp_password or "")
-        smtp.send_message(msg)
+    # pucha.smtp: the same server, STARTTLS/SMTPS and login as the portal's mail.
+    smtp_send(settings, to, subject, body, timeout=30)
 
 
 RETRY_AFTER = 900.0  # seconds after which a "sending" claim is taken to be a dead sender's

@@ -1,7 +1,7 @@
 """The portal's tables, declared on ``pucha.db.Base`` beside the registry's.
 
-Created only by the Alembic revisions ``0002_portal`` and
-``0003_portal_inspection`` (never create_all), so
+Created only by the Alembic revisions ``0002_portal``,
+``0003_portal_inspection`` ... ``0007_outbox`` (never create_all), so
 SQLite and PostgreSQL get the same schema.  Importing this package declares
 them all; ``pucha/migrations/env.py`` does so for autogenerate.
 """
@@ -11,7 +11,8 @@ from portal.models.registration import (ClosureCheck, MailboxReport, Registratio
 from portal.models.sessions import PortalSession
 from portal.models.inspection import Campaign, CampaignFiling, DriftNotice, Recrawl, SelfAssessment
 from portal.models.api_token import ApiToken
+from portal.models.outbox import OUTBOX_STATES, OutboxMail
 
 __all__ = ["Account", "ApiToken", "AuditEntry", "Campaign", "CampaignFiling", "ClosureCheck", "DriftNotice", "LoginFailure",
-           "MailboxReport", "ORG_KINDS", "PortalSession",
+           "MailboxReport", "ORG_KINDS", "OUTBOX_STATES", "OutboxMail", "PortalSession",
            "Recrawl", "Registration", "ReviewStep", "SelfAssessment", "SiteOwner", "UNIT_KINDS", "Unit"]

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
-from portal import files, filings
+from portal import files, filings, outbox
 from portal.access import actor, login_required, org_required, reporting_required, visible_registration, visible_site
 from portal.errors import PortalError
 from portal.filings import FormErrors
@@ -20,6 +21,7 @@ from portal.web import db, flash, redirect, render
 from pucha.categories import CATEGORIES
 from pucha.registry.model import FORM_FIELDS, SITE_STATUSES, Site
 from pucha.registry.problems import RegistryImportError
+from pucha.registry.sheetsize import SheetLimits
 
 router = APIRouter()
 MAX_FIELD = 5000  # longer form values are cut before checking (the rules then say "too long")
@@ -70,8 +72,14 @@ def show_filing(request: Request, rid: int, account=Depends(login_required)):
         unit = s.get(Unit, registration.unit_id)
         pending = s.get(Unit, registration.pending_unit_id) if registration.pending_unit_id else None
         names = {u.id: u.name for u in s.scalars(select(Unit).where(Unit.id.in_({st.unit_id for st in steps})))}
+        mails = outbox.mails_about(s, registration_id=rid)
+        # A change under review shows what the registry holds now beside each
+        # field it changes: a reviewer must see an email being replaced.
+        site = s.get(Site, registration.site_id) if registration.site_id else None
+        current = site.form_values() if site and registration.kind == "change" \
+            and registration.state != "approved" else {}
     return render(request, "filing.html", r=registration, steps=steps, unit=unit, pending=pending, names=names,
-                  labels=filings.LABELS, fields=FORM_FIELDS)
+                  labels=filings.LABELS, fields=FORM_FIELDS, mails=mails, current=current)
 
 
 @router.get("/registrations/{rid}/edit")
@@ -131,8 +139,9 @@ def managed_site(request: Request, site_id: int, account=Depends(login_required)
     with db(request) as s:
         site = visible_site(s, account, site_id)
         columns, history = list(site.columns), list(site.history)
+        mails = outbox.mails_about(s, site_id=site_id)
     return render(request, "managed_site.html", site=site, columns=columns, history=history,
-                  statuses=SITE_STATUSES, labels=filings.LABELS, fields=FORM_FIELDS)
+                  statuses=SITE_STATUSES, labels=filings.LABELS, fields=FORM_FIELDS, mails=mails)
 
 
 @router.post("/manage/sites/{site_id}/change")
@@ -182,16 +191,24 @@ async def import_file(request: Request, owner: int = Form(0), file: UploadFile =
     try:
         path = await _save_upload(file, directory)
         columns_path = await _save_upload(columns, directory) if columns is not None and columns.filename else None
-        result, ids = files.import_file(request.app.state.db_url, lambda: db(request), account, owner,
-                                        path, columns_path)
+        # openpyxl parses in a worker thread: the event loop serves other
+        # requests meanwhile, and the limits bound how long the thread works.
+        batch = await run_in_threadpool(files.import_file, lambda: db(request), account, owner,
+                                        path, columns_path, import_limits(request.app.state.settings))
     except RegistryImportError as exc:
         return _import_error(request, account, [str(p) for p in exc.problems])
     except PortalError as exc:
         return _import_error(request, account, [str(exc)], exc.status)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
-    flash(request, f"{result}；{len(ids)} 个网站进入审核")
+    flash(request, str(batch))
     return redirect("/review")
+
+
+def import_limits(settings) -> SheetLimits:
+    """What a workbook uploaded to the portal may declare and hold."""
+    rows = settings.portal_import_max_rows
+    return SheetLimits(max_rows=rows, max_sheet_bytes=max(rows, 1000) * 4096)  # 4 KB of XML a row is ample
 
 
 def _import_error(request: Request, account, problems: list[str], status: int = 400):

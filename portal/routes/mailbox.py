@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
 
-from portal import codes, mail, mailbox
+from portal import codes, mailbox
 from portal.access import actor, org_required, visible_report
 from portal.errors import PortalError
 from portal.web import client_address, db, flash, redirect, render
@@ -87,9 +87,10 @@ def recovery_page(request: Request):
 def recover(request: Request, what: str = Form("")):
     try:
         with db(request) as s:
-            outgoing = codes.recover(s, what[:2000])
+            queued = codes.recover(s, what[:2000])
     except PortalError as exc:
         return render(request, "recovery.html", status=400, error=str(exc))
-    mail.send(request.app.state.settings, [outgoing] if outgoing else [])
+    if queued is not None:
+        request.app.state.outbox.wake()
     # The same answer whether or not the site exists: the page tells nothing.
     return render(request, "recovery.html", done=True)

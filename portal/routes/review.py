@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from sqlalchemy import select
 
-from portal import closures, mail, review
+from portal import closures, review
 from portal.access import actor, org_required, visible_registration
 from portal.models import Registration, Unit
 from portal.web import db, flash, redirect, render
@@ -25,11 +25,11 @@ def queue(request: Request, account=Depends(org_required)):
 @router.post("/registrations/{rid}/approve")
 def approve(request: Request, rid: int, note: str = Form(""), account=Depends(org_required)):
     with db(request) as s:
-        outgoing = review.approve(s, actor(s, account), visible_registration(s, account, rid), note[:1000])
-    problems = mail.send(request.app.state.settings, outgoing)
-    flash(request, "已审核通过" + ("，网站标识码和校验码已发送至负责人和联系人邮箱" if outgoing else ""))
-    for problem in problems:
-        flash(request, problem)
+        queued = review.approve(s, actor(s, account), visible_registration(s, account, rid), note[:1000])
+    # Committed with the approval; sent by the outbox, so at this moment it is only 待发送.
+    request.app.state.outbox.wake()
+    flash(request, "已审核通过" + ("；网站标识码和校验码邮件待发送（已列入发送队列，将发送至负责人和联系人邮箱，"
+                              "发送情况见本页“邮件”）" if queued else ""))
     return redirect(f"/registrations/{rid}")
 
 

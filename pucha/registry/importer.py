@@ -1,8 +1,10 @@
 """Importing registration files (附件3 and 附件4) into the registry, all or nothing.
 
-A file is read and every row checked before anything is written; any
-problem and the whole file is refused, with every problem listed (file,
-sheet, row, field).  The import then runs in one transaction.  A site is
+A file is read (read_file) and every row checked (check_file) before
+anything is written; any problem and the whole file is refused, with every
+problem listed (file, sheet, row, field).  The import then runs in one
+transaction.  The portal reads and checks with the same two functions and
+files what they return for review instead of writing it (portal.files).  A site is
 known by its normalised homepage: importing it again updates it, replaces
 its columns with those of the file, and records what changed in
 ``site_history``; an import that changes nothing records nothing.
@@ -23,11 +25,13 @@ from pucha.registry.changes import ColumnRow, add_site, change_site
 from pucha.registry.model import FORM_FIELDS, Site
 from pucha.registry.problems import Problem, Problems, RegistryImportError
 from pucha.registry.readers import read_csv, read_workbook
+from pucha.registry.sheetsize import SheetLimits
 from pucha.registry.tables import Table, parse_table
 from pucha.registry.validation import (NONE, PHONE_PAIRS, Invalid, check_category, check_field,
                                        check_text, check_url, split_list)
 
-__all__ = ["ImportResult", "RegistryImportError", "import_registry"]
+__all__ = ["CheckedFile", "ImportResult", "ReadFile", "RegistryImportError", "SheetLimits", "check_file",
+           "import_registry", "read_file"]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -53,9 +57,57 @@ class ImportResult:
 
 
 @dataclass
-class _SiteRow:
+class SiteRow:
     row: int
     values: dict[str, str]  # FORM_FIELDS -> cleaned value
+
+
+@dataclass
+class ReadFile:
+    """A registration file read into tables, and what was wrong while reading."""
+
+    name: str  # the file's name, as messages show it
+    sites: Table | None
+    columns: Table | None
+    replace_columns: bool  # the file says which columns its sites have (a workbook, or a columns file)
+    problems: Problems
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A registration file read and checked, nothing written: what the
+    command line writes into the registry at once and the portal files for
+    review (portal.files), so both accept and refuse exactly the same files."""
+
+    sites: dict[str, SiteRow]  # normalised homepage -> its row of the sites table
+    columns: dict[str, list[ColumnRow]] | None  # by homepage; None: the file says nothing of columns
+    doubts: tuple[Problem, ...]
+
+
+def read_file(path: str | Path, columns_path: str | Path | None = None,
+              limits: SheetLimits = SheetLimits()) -> ReadFile:
+    """Read one .xlsx workbook, or a sites .csv and (optionally) a columns
+    .csv, without the database.  Raises RegistryImportError when nothing of
+    it is readable; other problems wait in ``problems`` for check_file."""
+    path = Path(path)
+    columns_file = Path(columns_path) if columns_path is not None else None
+    problems = Problems()
+    sites, columns = _read(path, columns_file, problems, limits)
+    if sites is None and columns is None:
+        problems.raise_if_any()
+    replace = columns_file is not None or path.suffix.lower() in WORKBOOK_SUFFIXES
+    return ReadFile(path.name, sites, columns, replace, problems)
+
+
+def check_file(session: Session, read: ReadFile) -> CheckedFile:
+    """Check every row of a read file against the rules and the registry of
+    ``session``, writing nothing.  Raises RegistryImportError listing every
+    problem (file, sheet, row, field) when anything is wrong."""
+    problems, doubts = read.problems, Problems()
+    sites, named = _check_sites(read.sites, problems, doubts) if read.sites else ({}, set())
+    columns = _check_columns(read.columns, named, session, problems) if read.columns else {}
+    problems.raise_if_any()
+    return CheckedFile(sites, columns if read.replace_columns else None, tuple(doubts.items))
 
 
 def import_registry(path: str | Path, columns_path: str | Path | None = None, *,
@@ -67,37 +119,30 @@ def import_registry(path: str | Path, columns_path: str | Path | None = None, *,
     columns file, the columns of the sites imported are left as they are.
     Raises RegistryImportError, listing every problem, when anything is wrong.
     """
-    path = Path(path)
-    columns_file = Path(columns_path) if columns_path is not None else None
+    read = read_file(path, columns_path)  # nothing readable: no need to open the database
+    source = source or " + ".join(Path(p).name for p in (path, columns_path) if p is not None)
     problems = Problems()
-    sites_table, columns_table = _read(path, columns_file, problems)
-    if sites_table is None and columns_table is None:
-        problems.raise_if_any()  # nothing readable: no need to open the database
-    doubts = Problems()
-    sites, named = _check_sites(sites_table, problems, doubts) if sites_table else ({}, set())
-    replace_columns = columns_file is not None or path.suffix.lower() in WORKBOOK_SUFFIXES
-    source = source or " + ".join(p.name for p in (path, columns_file) if p is not None)
     try:
         ensure_db(url)
         with session_scope(url) as session:
-            columns = _check_columns(columns_table, named, session, problems) if columns_table else {}
-            problems.raise_if_any()
-            result = _apply(session, sites, columns if replace_columns else None, source)
-            return dataclasses.replace(result, doubts=tuple(doubts.items))
+            checked = check_file(session, read)
+            result = _apply(session, checked.sites, checked.columns, source)
+            return dataclasses.replace(result, doubts=checked.doubts)
     except IntegrityError:
         # Only a concurrent import of the same site gets here: the file itself was checked.
-        problems.add(path.name, "与同时进行的另一次导入冲突（同一首页网址被同时登记），请重新导入")
+        problems.add(read.name, "与同时进行的另一次导入冲突（同一首页网址被同时登记），请重新导入")
     except OperationalError as exc:
-        problems.add(path.name, f"无法写入登记库数据库（{exc.orig or exc}）")
+        problems.add(read.name, f"无法写入登记库数据库（{exc.orig or exc}）")
     raise RegistryImportError(problems.items)
 
 
-def _read(path: Path, columns_file: Path | None, problems: Problems) -> tuple[Table | None, Table | None]:
+def _read(path: Path, columns_file: Path | None, problems: Problems,
+          limits: SheetLimits) -> tuple[Table | None, Table | None]:
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
         if columns_file is not None:
             problems.add(columns_file.name, "xlsx 工作簿已含“栏目基本信息”工作表，不能再另给栏目文件")
-        sheets = read_workbook(path, problems)
+        sheets = read_workbook(path, problems, limits)
         if sheets is None:
             return None, None
         return (parse_table(sheets[headers.SITES_SHEET], headers.SITE_HEADERS, problems),
@@ -117,10 +162,10 @@ def _read(path: Path, columns_file: Path | None, problems: Problems) -> tuple[Ta
     return None, None
 
 
-def _check_sites(table: Table, problems: Problems, doubts: Problems) -> tuple[dict[str, _SiteRow], set[str]]:
+def _check_sites(table: Table, problems: Problems, doubts: Problems) -> tuple[dict[str, SiteRow], set[str]]:
     """The valid sites of the table by normalised homepage, and every homepage
     the table names (valid rows or not); problems for the invalid rows."""
-    sites: dict[str, _SiteRow] = {}
+    sites: dict[str, SiteRow] = {}
     first_row: dict[str, int] = {}  # homepage -> row, valid or not, to find repeats
     for row, cells in table.rows:
         values: dict[str, str] = {}
@@ -145,7 +190,7 @@ def _check_sites(table: Table, problems: Problems, doubts: Problems) -> tuple[di
             continue
         first_row[home_url] = row
         if len(values) == len(FORM_FIELDS):
-            sites[home_url] = _SiteRow(row, values)
+            sites[home_url] = SiteRow(row, values)
     return sites, set(first_row)
 
 
@@ -229,7 +274,7 @@ def _column_items(cells: dict[str, str], bad) -> list[tuple[str, str]] | None:
     return pairs if ok else None
 
 
-def _apply(session: Session, sites: dict[str, _SiteRow], columns: dict[str, list[ColumnRow]] | None,
+def _apply(session: Session, sites: dict[str, SiteRow], columns: dict[str, list[ColumnRow]] | None,
            source: str) -> ImportResult:
     touched = list(sites) + [h for h in (columns or {}) if h not in sites]
     existing = {s.home_url: s for chunk in _chunks(touched) for s in session.scalars(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pucha.registry import headers
 from pucha.registry.problems import Problems
+from pucha.registry.sheetsize import SheetLimits, check_sizes
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx
@@ -58,8 +59,13 @@ def _read_bytes(path: Path, shown: str, problems: Problems) -> bytes | None:
     return None
 
 
-def read_workbook(path: Path, problems: Problems) -> dict[str, RawSheet] | None:
-    """The two sheets of a registration workbook, by kind (headers.SITES_SHEET, ...)."""
+def read_workbook(path: Path, problems: Problems,
+                  limits: SheetLimits = SheetLimits()) -> dict[str, RawSheet] | None:
+    """The two sheets of a registration workbook, by kind (headers.SITES_SHEET, ...).
+
+    A workbook whose sheets declare more than ``limits`` is refused before
+    openpyxl reads it; one that declares less than it holds is read up to the
+    limits and refused there (a declared range is the writer's word, not a fact)."""
     shown = path.name
     data = _read_bytes(path, shown, problems)
     if data is None:
@@ -73,12 +79,16 @@ def read_workbook(path: Path, problems: Problems) -> dict[str, RawSheet] | None:
     import openpyxl  # imported here: the CSV path and the loader do not need it
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if not check_sizes(archive, shown, limits, problems):
+                return None
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         problems.add(shown, f"不是有效的 xlsx 工作簿，无法打开（{type(exc).__name__}: {exc}）")
         return None
     try:
         found: dict[str, RawSheet] = {}
+        cut = False  # a sheet longer than the limits: not read to its end
         for sheet_name in workbook.sheetnames:
             kind = headers.sheet_kind(sheet_name)
             if kind is None:
@@ -86,18 +96,36 @@ def read_workbook(path: Path, problems: Problems) -> dict[str, RawSheet] | None:
             if kind in found:
                 problems.add(shown, f"有两个“{kind}”工作表（“{found[kind].name}”和“{sheet_name}”），无法确定用哪一个")
                 continue
-            sheet = RawSheet(shown, sheet_name)
-            for number, values in enumerate(workbook[sheet_name].iter_rows(values_only=True), 1):
-                sheet.rows.append((number, [cell_text(v) for v in values]))
+            sheet = _read_sheet(workbook[sheet_name], RawSheet(shown, sheet_name), limits, problems)
+            if sheet is None:
+                cut = True
+                continue
             found[kind] = sheet
     finally:
         workbook.close()
+    if cut:
+        return None
     missing = [k for k in (headers.SITES_SHEET, headers.COLUMNS_SHEET) if k not in found]
     if missing:
         have = "、".join(f"“{n}”" for n in workbook.sheetnames) or "无"
         problems.add(shown, f"缺少工作表“{'”和“'.join(missing)}”（工作簿中的工作表：{have}）")
         return None
     return found
+
+
+def _read_sheet(worksheet, sheet: RawSheet, limits: SheetLimits, problems: Problems) -> RawSheet | None:
+    # max_col: openpyxl pads each row to the declared width, or without a
+    # declared range to the row's last cell (XFD is 16,384); max_row one past
+    # the cap, to see that there is more than allowed without reading it all.
+    width = min(worksheet.max_column or limits.max_columns, limits.max_columns)
+    last = limits.max_rows + 1 if limits.max_rows is not None else None
+    for number, values in enumerate(worksheet.iter_rows(max_row=last, max_col=width, values_only=True), 1):
+        if last is not None and number == last:
+            problems.add(sheet.file, f"工作表“{sheet.name}”超过 {limits.max_rows} 行（导入上限），未读完；"
+                                     f"请分成几个文件导入")
+            return None
+        sheet.rows.append((number, [cell_text(v) for v in values]))
+    return sheet
 
 
 def decode_text(data: bytes, shown: str, problems: Problems) -> tuple[str, str] | None:

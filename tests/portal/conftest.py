@@ -4,7 +4,6 @@ accounts.  Helpers to drive the app are in portal_client.py.
 """
 from __future__ import annotations
 
-import socket
 from email import message_from_bytes
 from email.policy import default as default_policy
 
@@ -13,15 +12,9 @@ from sqlalchemy import text
 
 from pucha import settings as pucha_settings
 from pucha.db import dispose_engine, engine_for, init_db
-from portal_client import Portal, World, build_world
+from portal_client import Portal, World, build_world, free_port
 from servicekit.postgres import throwaway_database
 
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Inbox:

@@ -4,6 +4,7 @@ each form; and a small hierarchy of units to drive it with."""
 from __future__ import annotations
 
 import re
+import socket
 from dataclasses import dataclass, field
 
 from fastapi.testclient import TestClient
@@ -104,3 +105,17 @@ def site_form(name: str = "西城区教育委员会网站", homepage: str = "htt
 def registration_id(response) -> int:
     assert response.status_code == 303, response.text[:2000]
     return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def send_mail(app):
+    """One pass of the outbox's sender, as the portal's background task runs it."""
+    from portal.outbox import deliver_due
+
+    return deliver_due(app.state.db_url, app.state.settings)
+
+
+def free_port() -> int:
+    """A loopback port free now (for the SMTP server and real uvicorn servers)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

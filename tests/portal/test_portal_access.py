@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 import datetime as dt
 
+from portal.batches import batch_of
 from portal.campaign import PHASES
 from portal.models import Account, AuditEntry, Campaign, MailboxReport, Recrawl, Registration
 from portal_client import registration_id, site_form
@@ -18,6 +19,7 @@ from pucha.store import open_store
 from results_world import card, store_sweep
 from pucha.db import session_scope
 from pucha.registry.model import Site
+from pucha.registry.workbook import export_sites, write_workbook
 
 # Every route, and whether anonymous visitors may use it.  A route missing
 # here fails the test: whoever adds one decides who may reach it.
@@ -30,7 +32,8 @@ PRIVATE = {"/password", "/dashboard", "/units", "/units/{unit_id}/accounts", "/a
            "/registrations/{rid}/submit", "/registrations/{rid}/file", "/registrations/{rid}/approve",
            "/registrations/{rid}/return", "/manage/sites", "/manage/sites/{site_id}",
            "/manage/sites/{site_id}/change", "/manage/sites/{site_id}/changes", "/manage/sites/{site_id}/status",
-           "/import", "/export", "/review", "/closures", "/closures/probe", "/inbox", "/inbox/{report_id}",
+           "/import", "/export", "/review", "/review/batches/{batch}", "/review/batches/{batch}/approve",
+           "/review/batches/{batch}/return", "/closures", "/closures/probe", "/inbox", "/inbox/{report_id}",
            "/inbox/{report_id}/answer",
            # part 2: results, inspection, recrawls, drift, the campaign
            "/results", "/results/export", "/results/sites", "/results/sites/export", "/results/site/{site_id}",
@@ -62,7 +65,7 @@ def _routes(app):
 
 
 @pytest.fixture
-def xc_objects(app, world, portal, db_url):
+def xc_objects(app, world, portal, db_url, tmp_path):
     """A site of 西城区 with its code, an open change filing, and a mailbox letter."""
     edu = portal()
     edu.login("xc_edu")
@@ -76,6 +79,16 @@ def xc_objects(app, world, portal, db_url):
         site_id = s.scalar(select(Site.id))
         account_id = s.scalar(select(Account.id).where(Account.username == "xc_edu"))
     open_rid = registration_id(edu.form(f"/manage/sites/{site_id}/status", {"status": "rectifying", "reason": "改版"}))
+    # An import batch of 西城区: the county files a change of the site by workbook.
+    [registered] = export_sites(db_url)
+    workbook = write_workbook([{**registered, "leader_title": "副主任"}], tmp_path / "xc.xlsx")
+    county = portal()
+    county.login("xc")
+    with workbook.open("rb") as f:
+        assert county.form("/import", {"owner": str(world.units["xc_edu"])},
+                           files={"file": ("xc.xlsx", f)}).status_code == 303
+    with session_scope(db_url) as s:
+        batch = batch_of(s.scalar(select(Registration).where(Registration.reason.contains("批次"))))
     public = portal()
     a, b = map(int, re.search(r"(\d+) \+ (\d+)", public.get("/mailbox").text).groups())
     public.form("/mailbox", {"site_id": str(site_id), "category": "其他", "content": "测试", "challenge": str(a + b)})
@@ -95,7 +108,7 @@ def xc_objects(app, world, portal, db_url):
     store_sweep(store, [card(home, SITE_NAME, "北京市西城区", "")], title="另一个网站")
     store.close()
     return {"name": "results.csv", "token_id": 1, "rid": open_rid, "site_id": site_id, "unit_id": world.units["xc_edu"], "account_id": account_id,
-            "report_id": report_id, "job_id": job_id, "campaign_id": campaign_id}
+            "report_id": report_id, "job_id": job_id, "batch": batch, "campaign_id": campaign_id}
 
 
 def _fill(path: str, ids: dict) -> str:
@@ -182,6 +195,7 @@ def test_the_hierarchy_above_sees_the_site(app, xc_objects, portal, who):
         assert "北京市西城区" in client.get("/results").text
     if who != "xc_edu":
         assert SITE_NAME in client.get("/inbox").text
+        assert SITE_NAME in client.get(f"/review/batches/{xc_objects['batch']}").text
 
 
 def test_hostile_and_malformed_input(world, portal, db_url):

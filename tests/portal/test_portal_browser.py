@@ -107,7 +107,13 @@ def test_register_review_and_publish_in_a_browser(browser, base_url, smtp, reque
     edu.goto(registration)
     assert "已通过" in edu.inner_text("#state")
     _shot(edu, "06-approved", request)
+    for _ in range(200):  # the portal's outbox sends it in the background, right after the approval
+        if smtp.to("zhangsan@bjxch.gov.cn"):
+            break
+        time.sleep(0.05)
     assert smtp.to("zhangsan@bjxch.gov.cn")
+    edu.goto(registration)
+    assert "已发送" in edu.inner_text("#mails")
 
     visitor.goto(f"{base_url}/sites?q=西城区")
     assert "共 1 个网站" in visitor.inner_text("#total")

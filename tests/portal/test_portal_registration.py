@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from portal import codes
 from portal.models import Registration
-from portal_client import registration_id, site_form
+from portal_client import registration_id, send_mail, site_form
 from pucha.db import session_scope
 from pucha.registry.importer import import_registry
 from pucha.registry.model import Site, SiteHistory
@@ -32,7 +32,7 @@ def _approve_up(portal, rid, *levels):
         assert reviewer.form(f"/registrations/{rid}/approve").status_code == 303
 
 
-def test_register_review_and_issue_code(world, portal, smtp, db_url):
+def test_register_review_and_issue_code(world, portal, smtp, db_url, app):
     edu = portal()
     edu.login("xc_edu")
     rid = registration_id(edu.form("/registrations", site_form()))
@@ -64,6 +64,9 @@ def test_register_review_and_issue_code(world, portal, smtp, db_url):
         steps = [st.action for st in s.get(Registration, rid).steps]
     assert code == "1101020001"
     assert steps == ["save", "submit", "return", "save", "submit", "approve", "approve"]
+    assert "待发送" in page and "已发送" not in page and not smtp.messages  # queued, the outbox sends it
+    send_mail(app)
+    assert "已发送" in edu.get(f"/registrations/{rid}").text
     [mail] = smtp.to("zhangsan@bjxch.gov.cn")
     assert smtp.to("lisi@bjxch.gov.cn") == [mail]
     body = mail.get_content()
@@ -81,7 +84,7 @@ def test_register_review_and_issue_code(world, portal, smtp, db_url):
         assert s.scalar(select(Site.site_code).where(Site.name == "西城区教育考试中心")) == "1101020002"
 
 
-def test_department_sites_get_bm_codes(world, portal, smtp, db_url):
+def test_department_sites_get_bm_codes(world, portal, smtp, db_url, app):
     web = portal()
     web.login("tax_bj_web")
     form = site_form("国家税务总局北京市税务局", "http://beijing.chinatax.gov.cn/", region="国家税务总局",
@@ -91,6 +94,7 @@ def test_department_sites_get_bm_codes(world, portal, smtp, db_url):
     _approve_up(portal, rid, "tax_bj", "tax")
     with session_scope(db_url) as s:
         assert s.scalar(select(Site.site_code)) == "bm14000001"
+    send_mail(app)
     assert len(smtp.to("web@bjtax.gov.cn")) == 1
 
 
@@ -128,10 +132,13 @@ def test_generated_file_is_what_an_organisation_unit_imports(world, portal, db_u
     with session_scope(db_url) as s:
         imported = s.scalar(select(Registration).where(Registration.state == "submitted"))
         assert imported.pending_unit_id == world.units["xc"] and imported.steps[-1].action == "import"
-        assert s.scalar(select(Site.name)) == "西城区教育委员会网站"
-        assert s.scalar(select(func.count()).select_from(SiteHistory)) == 1
+        # The draft the file was generated from is what goes under review, not a second filing.
+        assert imported.id == rid and _count(db_url, Registration) == 1
+        assert "导入文件 生成文件.xlsx" in imported.reason
+    assert _count(db_url, Site) == 0  # nothing reaches the registry before the last approval
     _approve_up(portal, imported.id, "xc", "bj")
     with session_scope(db_url) as s:
+        assert s.scalar(select(Site.name)) == "西城区教育委员会网站"
         assert s.scalar(select(Site.site_code)) == "1101020001"
 
 
@@ -169,17 +176,20 @@ def test_bad_or_foreign_import_changes_nothing(world, portal, db_url, tmp_path):
         assert s.scalar(select(func.count()).select_from(SiteHistory)) == before
 
 
-def test_code_recovery_mails_a_new_check_code_to_the_two_persons_only(world, portal, smtp, db_url):
+def test_code_recovery_mails_a_new_check_code_to_the_two_persons_only(world, portal, smtp, db_url, app):
     edu = portal()
     edu.login("xc_edu")
     rid = registration_id(edu.form("/registrations", site_form()))
     edu.form(f"/registrations/{rid}/submit")
     _approve_up(portal, rid, "xc", "bj")
+    send_mail(app)
     first = CHECK.search(smtp.to("zhangsan@bjxch.gov.cn")[0].get_content()).group(1)
     public = portal()
     unknown = public.form("/code-recovery", {"what": "http://nowhere.example.gov.cn/"})
     done = public.form("/code-recovery", {"what": "1101020001"})
     assert unknown.status_code == done.status_code == 200 and 'id="done"' in unknown.text  # no oracle
+    assert "待发送" in done.text and "已发送" not in done.text
+    send_mail(app)
     assert len(smtp.messages) == 2  # the first mail (two recipients) and this one
     rcpt, message = smtp.messages[-1]
     assert sorted(rcpt) == ["lisi@bjxch.gov.cn", "zhangsan@bjxch.gov.cn"]
@@ -192,6 +202,7 @@ def test_code_recovery_mails_a_new_check_code_to_the_two_persons_only(world, por
         except codes.PortalError as exc:
             assert "不正确" in str(exc)
     public.form("/code-recovery", {"what": "http://edu.bjxch.gov.cn/"})
+    send_mail(app)
     assert len(smtp.messages) == 2  # a second request within minutes sends nothing
 
 
@@ -229,7 +240,7 @@ def test_cli_import_reads_the_generated_file(world, portal, db_url, tmp_path):
     assert result.added == 1 and result.columns == 3
 
 
-def test_change_of_a_registered_site_is_reviewed_then_applied(world, portal, smtp, db_url):
+def test_change_of_a_registered_site_is_reviewed_then_applied(world, portal, smtp, db_url, app):
     edu = portal()
     edu.login("xc_edu")
     rid = registration_id(edu.form("/registrations", site_form()))
@@ -251,6 +262,7 @@ def test_change_of_a_registered_site_is_reviewed_then_applied(world, portal, smt
         assert [c.category for c in site.columns][-1] == "政策文件"
         last = s.scalars(select(SiteHistory).where(SiteHistory.site_id == site_id).order_by(SiteHistory.id)).all()[-1]
         assert last.before["contact_name"] == "李四" and "门户审核通过" in last.source
+    send_mail(app)
     assert len(smtp.messages) == 1  # the code is not issued again
     taken = edu.form("/registrations", site_form(name="重复登记", homepage="HTTP://EDU.BJXCH.GOV.CN"))
     assert taken.status_code == 400 and "已由其他网站登记" in taken.text

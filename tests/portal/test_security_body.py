@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from conftest import free_port
+from portal_client import free_port
+
 
 
 @pytest.fixture
