@@ -148,11 +148,9 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
         m = failure.request.meta
         run = self.runs[m["site"]]
         try:
-            if m.get("playwright"):  # a page the browser could not render is not a failed page (scripted)
-                yield from self.render_failed(run, failure)
-            else:
-                yield from self._handed_off(self._failed_page(run, m, origin(failure.request), None,
-                                                              classify(failure)))
+            out = (self.render_failed(run, failure) if m.get("playwright")  # not a failed page (scripted)
+                   else self._failed_page(run, m, origin(failure.request), None, classify(failure)))
+            yield from self._handed_off(out)
         finally:
             self.ledger.pay(run.home)
             self.finish_if_done(run.home)
@@ -185,7 +183,7 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
             yield from self._understood(run, m, url, response, view)
 
     def _failed_page(self, run: SiteRun, m: dict, url: str, status: int | None, error: str,
-                     title: str = "") -> Iterable[Event]:
+                     title: str = "") -> Iterable[Any]:
         site, role = run.home, m["role"]
         if role not in ("proxy", "json"):  # a data endpoint is not a page, nor a link of the site
             yield Page(self.sweep, site, url=url, ok=False, status=status, error=error, depth=m["depth"],
