@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from crawler import render
 from crawler.settings import scrapy_settings
 from pucha import settings
@@ -41,3 +43,9 @@ def test_scrapy_playwright_gets_the_system_browser_and_the_census_handler_stays(
     assert "TWISTED_REACTOR" not in s  # Scrapy's default, the asyncio reactor scrapy-playwright needs
     meta = render.page_meta(_cfg(PUCHA_RENDER_TIMEOUT="5"))
     assert meta["playwright"] and meta["playwright_page_methods"][0].args == (5000,)
+
+
+def test_a_render_mode_typo_is_an_error_not_a_silent_off():
+    assert _cfg().render == "auto" and _cfg(PUCHA_RENDER=" OFF ").render == "off"
+    with pytest.raises(settings.ConfigError, match="PUCHA_RENDER"):
+        _cfg(PUCHA_RENDER="sometimes")
