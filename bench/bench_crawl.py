@@ -1,6 +1,7 @@
 """Pages per second of the embedded sweep on a large local fleet, beside `scrapy bench` (issues 3, 14).
 
     .venv/bin/python bench/bench_crawl.py [--sites 200] [--pages-per-site 100] [--processes 0] [--profile OUT.prof]
+                                          [--render-sites N]
 
 ``--processes`` is PUCHA_CRAWL_PROCESSES: 0 (the default) one crawl process per
 core, 1 the single process of before; the CPU time printed is the sweep's and
@@ -15,13 +16,20 @@ then ``python -m census sweep`` in a subprocess, embedded, with PUCHA_HOME in
 a temporary directory and politeness lowered for loopback (printed).  The
 fleet serves from its own process; on a small machine it competes with the
 crawler for the same cores, so its CPU time is printed beside the crawl's.
+
+Then the cost of rendering (crawler.render): generated sites where one
+column in four is filled by script (bench/rendersites.py) are swept with
+PUCHA_RENDER=off, where those lists are unreadable, and with auto, where
+exactly those pages are rendered in headless Chromium: two lines of pages/s.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -32,6 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from pucha_fleet.runner import FleetProcess  # noqa: E402
+from rendersites import RenderSites  # noqa: E402
 
 BIN = Path(sys.executable).parent
 AS_OF = "2026-11-26"
@@ -114,8 +123,39 @@ def pucha_crawl(workdir: Path, sites: int, pages_per_site: int, seed: int, profi
         raise SystemExit(f"sweep: no summary line in its output:\n{out[-3000:]}")
     pages, checks, probes, seconds = int(m.group(1)), int(m.group(2)), int(m.group(3)), float(m.group(4))
     n = re.search(r"\((\d+) 个抓取进程\)", out)
-    return {"processes": int(n.group(1)) if n else 1, "served": served, "pages": pages, "checks": checks, "probes": probes, "seconds": seconds,
-            "wall": wall, "rate": pages / seconds, "cpu": cpu, "rss_kb": rss, "fleet_cpu": fleet_cpu, "load": load}
+    return {"processes": int(n.group(1)) if n else 1, "served": served, "pages": pages, "checks": checks,
+            "probes": probes, "seconds": seconds, "wall": wall, "rate": pages / seconds, "cpu": cpu, "rss_kb": rss, "fleet_cpu": fleet_cpu, "load": load}
+
+
+def render_crawls(workdir: Path, n: int) -> None:
+    """The same generated sites swept with rendering off, then on: pages/s and what each read."""
+    with RenderSites(n) as sites:
+        print(f"rendering: {n} generated sites, {sites.scripted} of their {4 * n} columns filled by script "
+              f"(bench/rendersites.py), same politeness", flush=True)
+        for mode in ("off", "auto"):
+            home = workdir / f"render-{mode}"
+            env = {k: v for k, v in os.environ.items() if not k.startswith("PUCHA_")}
+            env.update(BENCH_ENV, PUCHA_HOME=str(home), PUCHA_RENDER=mode)
+            home.mkdir()
+            code, _, _, _, out = run_measured([sys.executable, "-m", "census", "registry", "import",
+                                               str(sites.registry(home / "registry.xlsx"))], env=env, cwd=REPO)
+            if code != 0:
+                raise SystemExit(f"registry import failed ({code}):\n{out[-3000:]}")
+            code, wall, cpu, rss, out = run_measured(
+                [sys.executable, "-m", "census", "sweep", "--as-of", AS_OF, "--probe-rounds", "1", "--probe-interval",
+                 "0", "--probe-timeout", str(TIMEOUT), "--link-timeout", str(TIMEOUT), "-q"], env=env, cwd=REPO)
+            m = SUMMARY.search(out)
+            if code != 0 or not m:
+                raise SystemExit(f"sweep (PUCHA_RENDER={mode}) failed ({code}):\n{out[-3000:]}")
+            pages, seconds = int(m.group(1)), float(m.group(4))
+            with sqlite3.connect(home / "results.sqlite3") as db:
+                lists = [json.loads(b) for (b,) in db.execute("SELECT body FROM events WHERE kind = 'list_items'")]
+            rendered = sum(e["page_url"].endswith("#rendered") for e in lists)
+            unread = sum(e.get("error") == "unreadable" for e in lists) - rendered
+            print(f"  PUCHA_RENDER={mode}: {pages} pages ({rendered} rendered) in {seconds:.1f} s "
+                  f"= {pages / seconds:.1f} pages/s; lists read {sum(bool(e['items']) for e in lists)}, "
+                  f"left unreadable {unread}; CPU {cpu:.1f} s (browser included), peak RSS {rss / 1024:.0f} MB",
+                  flush=True)
 
 
 def main() -> None:
@@ -126,6 +166,8 @@ def main() -> None:
     ap.add_argument("--processes", type=int, default=0, help="PUCHA_CRAWL_PROCESSES (0: one per core)")
     ap.add_argument("--profile", help="run the sweep under cProfile and write its stats here (its own process only)")
     ap.add_argument("--skip-scrapy-bench", action="store_true", help="only the pucha crawl (profiling runs)")
+    ap.add_argument("--render-sites", type=int, help="generated sites of the rendering measurement "
+                    "(default: --sites, at most 20; 0: none)")
     args = ap.parse_args()
     if args.sites < 1 or args.pages_per_site < 1:
         raise SystemExit(f"--sites and --pages-per-site must be positive, got {args.sites}, {args.pages_per_site}")
@@ -159,6 +201,10 @@ def main() -> None:
         theirs = sum(r["pages"] for r in runs) / sum(r["cpu"] for r in runs)
         print(f"pages per CPU-second, servers included: pucha {mine:.1f}, scrapy bench {theirs:.1f}, "
               f"ratio {mine / theirs:.2f}")
+    render_sites = min(args.sites, 20) if args.render_sites is None else args.render_sites
+    if render_sites > 0:
+        with tempfile.TemporaryDirectory(prefix="pucha-bench-render-") as tmp:
+            render_crawls(Path(tmp), render_sites)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler import render
 from pucha import settings as pucha_settings
 
 # Status codes that reach the spider instead of being dropped: every status
@@ -73,6 +74,9 @@ def scrapy_settings(cfg: pucha_settings.Settings | None = None) -> dict[str, Any
         },
         "ITEM_PIPELINES": {"crawler.pipelines.EventPipeline": 100},
         "PUCHA_SETTINGS": cfg,
+        # Script-filled lists in headless Chromium (crawler.render); scrapy-playwright needs the asyncio
+        # reactor, Scrapy's default (TWISTED_REACTOR is left as it is).
+        **render.scrapy_settings(cfg),
     }
 
 

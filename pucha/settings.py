@@ -50,6 +50,17 @@ def smtp_security(s: str) -> str:
     return value
 
 
+RENDER_MODES = ("off", "auto")
+
+
+def render_mode(s: str) -> str:
+    """off or auto; anything else is a typo, not a silent off."""
+    value = s.strip().lower()
+    if value not in RENDER_MODES:
+        raise ValueError(value)
+    return value
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("PUCHA_HOME", ".pucha", "data directory: embedded stores, logs"),
     Setting("PUCHA_DATABASE_URL", None, "registry and portal database (SQLAlchemy URL); unset: SQLite in PUCHA_HOME"),
@@ -72,6 +83,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUCHA_MAX_DEPTH", 3, "link depth below the homepage and the registered columns", int),
     Setting("PUCHA_MAX_LIST_PAGES", 20, "pagination pages followed per column", int),
     Setting("PUCHA_MAX_PAGE_BYTES", 2_000_000, "a page is read up to this many bytes; the rest is not downloaded (the page still counts as opened)", int),
+    Setting("PUCHA_RENDER", "auto", "off: never render; auto: a column page whose list a script fills, from no endpoint the crawler can call itself, is rendered in headless Chromium and read from its DOM", render_mode),
+    Setting("PUCHA_RENDER_SITES", "", "comma-separated homepage URLs or host names whose column pages are always rendered (with PUCHA_RENDER=auto)"),
+    Setting("PUCHA_RENDER_TIMEOUT", 20.0, "seconds a rendered page may take to load and go network-idle; past it the list stays unreadable", float),
+    Setting("PUCHA_RENDER_CONCURRENCY", 4, "pages rendered at once by one crawl process (each is a Chromium tab)", int),
+    Setting("PUCHA_BROWSER", "/usr/bin/chromium", "the Chromium executable pages are rendered with (started only when a page needs it)"),
     Setting("PUCHA_MAX_REDIRECTS", 5, "redirects followed before a target counts as a loop (SPEC §4)", int),
     Setting("PUCHA_CONCURRENCY_PER_HOST", 2, "concurrent requests per host (politeness)", int),
     Setting("PUCHA_DELAY_PER_HOST", 0.5, "seconds between requests to one host (politeness)", float),

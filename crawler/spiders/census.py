@@ -129,7 +129,7 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
             self.ledger.expect_check(url)
         meta = {"site": run.home, "role": role, "depth": depth, "column": column, "category": category,
                 "page_no": page_no, "handle_httpstatus_list": HANDLED_STATUSES,
-                "download_timeout": self.cfg.page_timeout}
+                "download_timeout": self.cfg.page_timeout, **self.render_meta(run, role)}
         return Request(url, method=method, body=body, headers=headers, callback=self.parse_page,
                        errback=self.page_error, meta=meta, priority=-depth, dont_filter=True)
 
@@ -148,7 +148,9 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
         m = failure.request.meta
         run = self.runs[m["site"]]
         try:
-            yield from self._handed_off(self._failed_page(run, m, origin(failure.request), None, classify(failure)))
+            out = (self.render_failed(run, failure) if m.get("playwright")  # not a failed page (scripted)
+                   else self._failed_page(run, m, origin(failure.request), None, classify(failure)))
+            yield from self._handed_off(out)
         finally:
             self.ledger.pay(run.home)
             self.finish_if_done(run.home)
@@ -164,7 +166,9 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
 
     def _read(self, run: SiteRun, m: dict, url: str, response: Response) -> Iterable[Any]:
         challenge = challenge_of(response)
-        if challenge is not None:  # a firewall's page, not the site's: nothing in it is read
+        if m.get("rendered_list"):  # a script-filled list, rendered in the browser (scripted)
+            yield from self.rendered_list(run, m, url, response)
+        elif challenge is not None:  # a firewall's page, not the site's: nothing in it is read
             self.logger.info("blocked at %s: %s", url, challenge.reason)
             yield from self._failed_page(run, m, url, response.status, BLOCKED, title=challenge.title)
         elif response.status >= 400:
@@ -179,7 +183,7 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
             yield from self._understood(run, m, url, response, view)
 
     def _failed_page(self, run: SiteRun, m: dict, url: str, status: int | None, error: str,
-                     title: str = "") -> Iterable[Event]:
+                     title: str = "") -> Iterable[Any]:
         site, role = run.home, m["role"]
         if role not in ("proxy", "json"):  # a data endpoint is not a page, nor a link of the site
             yield Page(self.sweep, site, url=url, ok=False, status=status, error=error, depth=m["depth"],
@@ -193,6 +197,8 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
                                   page_no=m["page_no"], status=status, error=error)
         elif role == "guide":
             yield GuideElements(self.sweep, site, url=url, column=m["column"], opened=False)
+        elif role == "json":
+            yield from self.endpoint_failed(run, m)
 
     def _understood(self, run: SiteRun, m: dict, url: str, response: Response, view) -> Iterable[Any]:
         site, role = run.home, m["role"]

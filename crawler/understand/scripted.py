@@ -6,7 +6,9 @@ that asks an endpoint for the entries (jQuery's ``$.ajax``/``$.getJSON``,
 the script names a same-site URL literally, the crawler calls it as the page
 would (GET) and reads the entries from the JSON answer; Hanweb's POST
 dataproxy is crawler.understand.dataproxy.  Where no URL can be read out of
-the script, the list is ``unreadable`` (SPEC §8): not empty, but for a person.
+the script, or where the script writes the entries from data of its own, the
+list is ``unreadable`` (SPEC §8): not empty, but for a person, unless a
+browser renders it (crawler.render).
 """
 from __future__ import annotations
 
@@ -24,6 +26,14 @@ from .dates import parse_date
 
 _LOADS_RE = re.compile(r"\$\.(?:ajax|get|post|getJSON)\s*\(|\.load\s*\(|\bfetch\s*\(|XMLHttpRequest|axios\.\w+\s*\(",
                        re.I)
+# A script writing list rows into the page from data it holds or computes: a writing call
+# (document.write, innerHTML, insertAdjacentHTML, jQuery's .html/.append, appendChild) and the markup
+# of a row (<li>, <tr>, <dd>, or such an element created).  Only asked of a column page whose HTML shows
+# no entries: such a list can be read only from a browser's DOM (crawler.render).  TRS's pagination
+# script (document.write of a 下一页 link) writes no row, so an empty TRS column stays empty.
+_WRITES_RE = re.compile(r"document\.write(?:ln)?\s*\(|\.innerHTML\s*\+?=|\.insertAdjacentHTML\s*\(|"
+                        r"\.(?:html|append|appendChild)\s*\(", re.I)
+_ROW_RE = re.compile(r"<(?:li|tr|dd)\b|createElement\s*\(\s*['\"](?:li|tr|dd)['\"]", re.I)
 # A literal URL handed to the call: url: "...", $.getJSON("..."), fetch('...').
 _URL_RE = re.compile(r"""(?:\burl\s*:\s*|\$\.(?:get|getJSON)\s*\(\s*|\bfetch\s*\(\s*|axios\.get\s*\(\s*)"""
                      r"""(['"])([^'"\s]+)\1""", re.I)
@@ -37,8 +47,10 @@ MAX_ENDPOINTS = 2
 
 
 def loads_by_script(doc: HtmlElement) -> bool:
-    """True when an inline script of the page asks the site for data (it may be filling the list)."""
-    return any(_LOADS_RE.search(s.text or "") for s in doc.iter("script"))
+    """True when an inline script of the page asks the site for data or writes markup into the page (it
+    may be filling the list)."""
+    return any(_LOADS_RE.search(code) or (_WRITES_RE.search(code) and _ROW_RE.search(code))
+               for code in (s.text or "" for s in doc.iter("script")))
 
 
 def script_endpoints(doc: HtmlElement, page_url: str) -> list[str]:

@@ -49,3 +49,16 @@ def test_bench_crawl_counts_the_sweeps_pages_and_the_fleets_cpu():
     assert re.search(r"peak RSS \d+ MB", out) and re.search(r"fleet process .*CPU [\d.]+ s", out)
     assert "PUCHA_DELAY_PER_HOST=0" in out
     assert re.search(r"sweep with 2 crawl process\(es\): CPU [\d.]+ s", out), out  # 0: one per core (CI: 2)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_bench_crawl_measures_rendering_off_and_on():
+    out = run("bench_crawl.py", "--sites", "1", "--pages-per-site", "5", "--skip-scrapy-bench", "--render-sites", "4")
+    assert re.search(r"rendering: 4 generated sites, 4 of their 16 columns filled by script", out), out
+    off = re.search(r"PUCHA_RENDER=off: (\d+) pages \(0 rendered\) .* = [\d.]+ pages/s; lists read \d+, "
+                    r"left unreadable 4", out)
+    on = re.search(r"PUCHA_RENDER=auto: (\d+) pages \(4 rendered\) .* = [\d.]+ pages/s; lists read \d+, "
+                   r"left unreadable 0", out)
+    assert off and on, out
+    assert int(on.group(1)) == int(off.group(1)) + 4  # only the script-filled pages cost a rendering

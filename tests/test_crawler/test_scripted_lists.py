@@ -35,7 +35,7 @@ def site():
 
 
 def test_the_endpoint_a_script_names_is_read_and_a_hidden_one_goes_to_review(site, tmp_path):
-    sweep(tmp_path, [site.base], "--probe-rounds", "1", env=ENV, columns=COLUMNS)
+    sweep(tmp_path, [site.base], "--probe-rounds", "1", env={**ENV, "PUCHA_RENDER": "off"}, columns=COLUMNS)
     assert "/dt/list.json?page=1" in site.paths()
     lists = {(e["page_url"], e["page_no"]): e for e in events(tmp_path, "list_items")}
     first = lists[(site.base + "dt/", 1)]

@@ -43,3 +43,16 @@ def test_json_and_jsonp_answers():
 def test_an_answer_that_is_not_a_list_is_unreadable():
     assert json_items("<html>error</html>", BASE, AS_OF) is None
     assert json_items(json.dumps({"code": 500, "msg": "系统繁忙"}), BASE, AS_OF) is None
+
+
+def test_a_script_writing_the_rows_itself_fills_the_list_from_no_endpoint():
+    for script in ("document.write('<li><a href=\"1.html\">' + t + '</a></li>')",
+                   "box.innerHTML = rows.map(r => '<li>' + r + '</li>').join('')",
+                   "var li = document.createElement('li'); box.appendChild(li)",
+                   "$('#list').html(rows.map(r => `<li>${r}</li>`))", "$('#list').append('<li>' + r + '</li>')"):
+        v = understand(_page(script), BASE, None, AS_OF, "column")
+        assert v.script_filled and v.script_endpoints == [], script
+    # A script that only runs the page (a menu, a counter) does not make an empty list script-filled.
+    for script in ("var n = 1; function toggle(el) { el.className = 'open'; }",
+                   'if (countPage > 1) { document.write("<a href=\\"index_1.html\\">下一页</a>"); }'):
+        assert not understand(_page(script), BASE, None, AS_OF, "column").script_filled, script
