@@ -26,6 +26,10 @@ class Ledger(Protocol):
     def add_page(self, site: str) -> int:
         """Count one more page request for the site; returns the new total."""
     def pages(self, site: str) -> int: ...
+    def claim_page(self, site: str, key: str, cap: int) -> bool:
+        """``claim``, unless the site already has ``cap`` page requests (then nothing is claimed)."""
+    def schedule_page(self, site: str, target: str | None) -> None:
+        """A page request made for the site: owe it, count it, and expect its check when ``target`` is given."""
     def owe(self, site: str, n: int = 1) -> None: ...
     def pay(self, site: str, n: int = 1) -> None: ...
     def owed(self, site: str) -> int: ...
@@ -45,6 +49,11 @@ class Ledger(Protocol):
         """The crawl fetches this target itself: no separate check request."""
     def want_check(self, target: str, site: str) -> bool:
         """Register site as waiting; True when the caller must send the check request."""
+    def ask_check(self, target: str, site: str) -> tuple[CheckResult | None, bool]:
+        """The target's result if known (nothing owed); else the site owes it and waits, and the second
+        value says whether the caller must send the check request (``want_check``)."""
+    def pay_and_finish(self, site: str) -> bool:
+        """``pay`` one, then ``finish``."""
     def resolve_check(self, target: str, result: CheckResult) -> list[str]:
         """Record the result; returns the sites that were waiting (each to be told once)."""
     def waiting(self) -> dict[str, list[str]]: ...
@@ -83,6 +92,15 @@ class MemoryLedger:
 
     def pages(self, site: str) -> int:
         return self._pages[site]
+
+    def claim_page(self, site: str, key: str, cap: int) -> bool:
+        return self._pages[site] < cap and self.claim(site, key)
+
+    def schedule_page(self, site: str, target: str | None) -> None:
+        self._owed[site] += 1
+        self._pages[site] += 1
+        if target is not None:
+            self.expect_check(target)
 
     def owe(self, site: str, n: int = 1) -> None:
         self._owed[site] += n
@@ -137,6 +155,17 @@ class MemoryLedger:
             return False
         self._waiting[target] = [site]
         return True
+
+    def ask_check(self, target: str, site: str) -> tuple[CheckResult | None, bool]:
+        done = self._results.get(target)
+        if done is not None:
+            return done, False
+        self.owe(site)
+        return None, self.want_check(target, site)
+
+    def pay_and_finish(self, site: str) -> bool:
+        self.pay(site)
+        return self.finish(site)
 
     def resolve_check(self, target: str, result: CheckResult) -> list[str]:
         if target in self._results:

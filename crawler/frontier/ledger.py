@@ -43,17 +43,19 @@ _OPS = {
              " redis.call('EXPIRE', k, " + _TTL + ", 'NX')",
     "add_page": "local res = tostring(redis.call('HINCRBY', L..'pages', ARGV[4], 1))",
     "pages": "local res = redis.call('HGET', L..'pages', ARGV[4]) or '0'",
+    "claim_page": """local res = '2'
+if tonumber(redis.call('HGET', L..'pages', ARGV[4]) or '0') < tonumber(ARGV[6]) then
+  local k = L..'claim:'..ARGV[4]; res = tostring(redis.call('SADD', k, ARGV[5]))
+  redis.call('EXPIRE', k, """ + _TTL + """, 'NX')
+end""",
+    "schedule_page": """redis.call('HINCRBY', L..'owed', ARGV[4], 1); redis.call('HINCRBY', L..'pages', ARGV[4], 1)
+if ARGV[5] ~= '' then redis.call('HSETNX', L..'wait', ARGV[5], '') end
+local res = '1'""",
     "owe": "local res = tostring(redis.call('HINCRBY', L..'owed', ARGV[4], ARGV[5]))",
     "owed": "local res = redis.call('HGET', L..'owed', ARGV[4]) or '0'",
     "probe_done": "local res = tostring(redis.call('HINCRBY', L..'probes', ARGV[4], -1))",
     "probes_left": "local res = redis.call('HGET', L..'probes', ARGV[4]) or '0'",
     "claim_home": "local res = tostring(redis.call('SADD', L..'home', ARGV[4]))",
-    "note_event": """local res = '0'
-local e = L..'ev:'..ARGV[4]
-if redis.call('SISMEMBER', L..'done', ARGV[4]) == 0 and redis.call('SADD', e, ARGV[6]) == 1 then
-  redis.call('HINCRBY', L..'cnt:'..ARGV[4], ARGV[5], 1); res = '1'
-  redis.call('EXPIRE', e, """ + _TTL + """, 'NX'); redis.call('EXPIRE', L..'cnt:'..ARGV[4], """ + _TTL + """, 'NX')
-end""",
     "counts": "local res = cjson.encode(redis.call('HGETALL', L..'cnt:'..ARGV[4]))",
     "finish": """local res = '0'
 local owed = tonumber(redis.call('HGET', L..'owed', ARGV[4]) or '0')
@@ -70,6 +72,22 @@ if v then
   if v == '' then v = ARGV[5] else v = v..'\\n'..ARGV[5] end
   redis.call('HSET', L..'wait', ARGV[4], v); res = '0'
 else redis.call('HSET', L..'wait', ARGV[4], ARGV[5]); res = '1' end""",
+    # check_result, then (no result) owe + want_check: "R"..result, "S" (send the check) or "W" (wait).
+    "ask_check": """local r = redis.call('HGET', L..'res', ARGV[4]); local res
+if r then res = 'R'..r else
+  redis.call('HINCRBY', L..'owed', ARGV[5], 1)
+  local v = redis.call('HGET', L..'wait', ARGV[4])
+  if v then
+    if v == '' then v = ARGV[5] else v = v..'\\n'..ARGV[5] end
+    redis.call('HSET', L..'wait', ARGV[4], v); res = 'W'
+  else redis.call('HSET', L..'wait', ARGV[4], ARGV[5]); res = 'S' end
+end""",
+    "pay_and_finish": """local res = '0'
+local owed = redis.call('HINCRBY', L..'owed', ARGV[4], -1)
+local probes = tonumber(redis.call('HGET', L..'probes', ARGV[4]) or '0')
+if owed <= 0 and probes <= 0 and redis.call('SADD', L..'done', ARGV[4]) == 1 then
+  redis.call('DEL', L..'ev:'..ARGV[4]); res = '1'
+end""",
     "resolve_check": """local res = redis.call('HGET', L..'wait', ARGV[4]) or ''
 redis.call('HDEL', L..'wait', ARGV[4])
 redis.call('HSETNX', L..'res', ARGV[4], ARGV[5])""",
@@ -83,6 +101,25 @@ if not v or (v ~= 'done' and tonumber(v) < tonumber(ARGV[5])) then
 end""",
     "seed_done": "redis.call('HSET', L..'seeded', ARGV[4], 'done'); local res = '1'",
 }
+
+
+# Events noted in one call, outside the journal: noting is idempotent (a set of event ids), so a re-run
+# of a request notes the same ids again and changes nothing.  ARGV[2..]: site, kind, id triples.
+_NOTE_EVENTS = """
+local L = ARGV[1]
+for i = 2, #ARGV, 3 do
+  local site, e = ARGV[i], L..'ev:'..ARGV[i]
+  if redis.call('SISMEMBER', L..'done', site) == 0 and redis.call('SADD', e, ARGV[i + 2]) == 1 then
+    redis.call('HINCRBY', L..'cnt:'..site, ARGV[i + 1], 1)
+    redis.call('EXPIRE', e, """ + _TTL + """, 'NX'); redis.call('EXPIRE', L..'cnt:'..site, """ + _TTL + """, 'NX')
+  end
+end
+return 1
+"""
+# Ops after which another worker may finish a site, or that read its counts: noted events go first.
+_AFTER_NOTES = frozenset({"owe", "probe_done", "finish", "counts", "force_finish", "schedule_page", "ask_check",
+                          "pay_and_finish"})
+_NOTE_BATCH = 300
 
 
 def digest(key: str) -> int:
@@ -99,10 +136,25 @@ class RedisLedger:
         # Answers that never change once given: a claimed URL stays claimed, a result stays.
         self._claimed: set[tuple[str, int]] = set()
         self._results: dict[str, CheckResult] = {}
+        self._note_script = client.register_script(_NOTE_EVENTS)
+        self._notes: list = []
+
+    def _flush_notes(self) -> None:
+        if self._notes:
+            notes, self._notes = self._notes, []
+            self._note_script(args=[self.base, *notes])
 
     def _op(self, name: str, *args) -> str:
         jk, jf = journal.step()
-        out = self._scripts[name](args=[jk, jf, self.base, *args])
+        argv = [jk, jf, self.base, *args]
+        if name in _AFTER_NOTES and self._notes:  # the noted events first, in the same round trip
+            notes, self._notes = self._notes, []
+            pipe = self.client.pipeline(transaction=False)
+            self._note_script(args=[self.base, *notes], client=pipe)
+            self._scripts[name](args=argv, client=pipe)
+            out = pipe.execute()[-1]
+        else:
+            out = self._scripts[name](args=argv)
         return out.decode("utf-8") if isinstance(out, bytes) else str(out)
 
     # --- the Ledger protocol ---------------------------------------------------------------
@@ -125,6 +177,21 @@ class RedisLedger:
     def pages(self, site: str) -> int:
         return int(self._op("pages", site))
 
+    def claim_page(self, site: str, key: str, cap: int) -> bool:
+        d = digest(key)
+        if (site, d) in self._claimed and journal.cached_ok():
+            journal.step()  # keep the numbering of a replay in step
+            return False
+        answer = self._op("claim_page", site, d, cap)
+        if answer != "2":  # "2": over the cap, nothing claimed (a forced follow may still claim it)
+            if len(self._claimed) > 500_000:
+                self._claimed.clear()
+            self._claimed.add((site, d))
+        return answer == "1"
+
+    def schedule_page(self, site: str, target: str | None) -> None:
+        self._op("schedule_page", site, target or "")
+
     def owe(self, site: str, n: int = 1) -> None:
         self._op("owe", site, n)
 
@@ -144,7 +211,9 @@ class RedisLedger:
         return self._op("claim_home", site) == "1"
 
     def note_event(self, site: str, kind: str, event_id: str) -> None:
-        self._op("note_event", site, kind, int(event_id[:15], 16))
+        self._notes += (site, kind, int(event_id[:15], 16))
+        if len(self._notes) >= 3 * _NOTE_BATCH:
+            self._flush_notes()
 
     def counts(self, site: str) -> dict[str, int]:
         flat = json.loads(self._op("counts", site))
@@ -175,6 +244,23 @@ class RedisLedger:
 
     def want_check(self, target: str, site: str) -> bool:
         return self._op("want_check", target, site) == "1"
+
+    def ask_check(self, target: str, site: str) -> tuple[CheckResult | None, bool]:
+        hit = self._results.get(target)
+        if hit is not None and journal.cached_ok():
+            journal.step()
+            return hit, False
+        raw = self._op("ask_check", target, site)
+        if raw[0] == "R":
+            result = CheckResult(**json.loads(raw[1:]))
+            if len(self._results) > 200_000:
+                self._results.clear()
+            self._results[target] = result
+            return result, False
+        return None, raw == "S"
+
+    def pay_and_finish(self, site: str) -> bool:
+        return self._op("pay_and_finish", site) == "1"
 
     def resolve_check(self, target: str, result: CheckResult) -> list[str]:
         raw = self._op("resolve_check", target, json.dumps(result.to_dict(), separators=(",", ":")))

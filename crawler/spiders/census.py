@@ -73,9 +73,17 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
 
     def finish_if_done(self, site: str) -> None:
         if self.ledger.finish(site):
-            self.stats_live["sites_done"] += 1
-            self.emit(SiteDone(self.sweep, site, counts=tuple(sorted(self.ledger.counts(site).items())),
-                               pages=self.ledger.pages(site), at=time.time()))
+            self._site_done(site)
+
+    def settle(self, site: str) -> None:
+        """One item the site owed is paid; the site is done if it was the last (one ledger call)."""
+        if self.ledger.pay_and_finish(site):
+            self._site_done(site)
+
+    def _site_done(self, site: str) -> None:
+        self.stats_live["sites_done"] += 1
+        self.emit(SiteDone(self.sweep, site, counts=tuple(sorted(self.ledger.counts(site).items())),
+                           pages=self.ledger.pages(site), at=time.time()))
 
     def _idle(self) -> None:
         if all(self.ledger.is_done(s) for s in self.runs):
@@ -123,10 +131,8 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
     def _page(self, run: SiteRun, url: str, *, role: str, depth: int, column: str | None = None,
               category: str | None = None, page_no: int = 1, method: str = "GET", body: bytes | None = None,
               headers: dict | None = None, check: bool = True) -> Request:
-        self.ledger.owe(run.home)
-        self.ledger.add_page(run.home)
-        if method == "GET" and check:  # the fetch answers the link check of its URL
-            self.ledger.expect_check(url)
+        # Owed, counted, and (a GET) the fetch answers the link check of its URL: one ledger call.
+        self.ledger.schedule_page(run.home, url if method == "GET" and check else None)
         meta = {"site": run.home, "role": role, "depth": depth, "column": column, "category": category,
                 "page_no": page_no, "handle_httpstatus_list": HANDLED_STATUSES,
                 "download_timeout": self.cfg.page_timeout, **self.render_meta(run, role)}
@@ -141,8 +147,7 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
         try:
             yield from self._handed_off(self._read(run, m, origin(response.request), response))
         finally:
-            self.ledger.pay(run.home)
-            self.finish_if_done(run.home)
+            self.settle(run.home)
 
     def page_error(self, failure) -> Iterable[Any]:
         m = failure.request.meta
@@ -152,8 +157,7 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
                    else self._failed_page(run, m, origin(failure.request), None, classify(failure)))
             yield from self._handed_off(out)
         finally:
-            self.ledger.pay(run.home)
-            self.finish_if_done(run.home)
+            self.settle(run.home)
 
     def _handed_off(self, out: Iterable[Any]) -> Iterable[Request]:
         """Events go to the sink as they are made, requests back to Scrapy.  An event yielded to the item
@@ -271,7 +275,7 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
         cap = self.cfg.max_pages_per_site * (2 if force else 1)
         if not force and depth > self.cfg.max_depth:
             return None
-        if self.ledger.pages(run.home) >= cap or not self.ledger.claim(run.home, url_key(url)):
+        if not self.ledger.claim_page(run.home, url_key(url), cap):
             return None
         return self._page(run, url, role=role, depth=depth, column=column)
 
@@ -292,8 +296,7 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
                 else:
                     self.emit(obj)
         finally:
-            self.ledger.pay(run.home)
-            self.finish_if_done(run.home)
+            self.settle(run.home)
 
 
 def _list_role(role: str) -> str:

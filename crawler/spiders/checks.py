@@ -23,13 +23,15 @@ _NO_FALLBACK = ("timeout", "redirects", "dns", "refused")
 class ChecksMixin:
     # --- link checks ----------------------------------------------------------------------
     def want_check(self, site: str, target: str, tag: str) -> Request | None:
-        """Ask for target's result on behalf of site; returns the check request to send, if one is needed."""
-        self.ledger.owe(site)
-        done = self.ledger.check_result(target)
+        """Ask for target's result on behalf of site; returns the check request to send, if one is needed.
+
+        Called from a page's callback, which the site still owes: a result already known is told at once,
+        with no owing and paying around it (most links of a page are its menu's, known since the first page)."""
+        done, send = self.ledger.ask_check(target, site)
         if done is not None:
-            self._tell(site, target, done)
+            self.emit(self._link_check(site, target, done))
             return None
-        if not self.ledger.want_check(target, site):
+        if not send:  # owed now: the site is told when the check another page asked for answers
             return None
         self.stats_live["checks_made"] += 1
         return check_request(target, self.cfg.link_timeout, tag=tag).replace(
@@ -39,11 +41,13 @@ class ChecksMixin:
         for site in self.ledger.resolve_check(target, result):
             self._tell(site, target, result)
 
+    def _link_check(self, site: str, target: str, result: CheckResult) -> LinkCheck:
+        return LinkCheck(self.sweep, site, target=target, ok=result.ok, status=result.status, error=result.error,
+                         final_url=result.final_url, soft404=result.soft404)
+
     def _tell(self, site: str, target: str, result: CheckResult) -> None:
-        self.emit(LinkCheck(self.sweep, site, target=target, ok=result.ok, status=result.status,
-                            error=result.error, final_url=result.final_url, soft404=result.soft404))
-        self.ledger.pay(site)
-        self.finish_if_done(site)
+        self.emit(self._link_check(site, target, result))
+        self.settle(site)
 
     def on_check(self, response: Response) -> list:
         self.stats_live["checks"] += 1
@@ -110,10 +114,13 @@ class ChecksMixin:
 
     def _aux_done(self, site: str, event: Event) -> None:
         self.emit(event)
-        self.ledger.pay(site)
-        self.finish_if_done(site)
+        self.settle(site)
 
     # provided by CensusSpider
+    def settle(self, site: str) -> None: ...
+
+    def emit(self, event: Any) -> None: ...
+
     ledger: Any
     cfg: Any
     sweep: str

@@ -131,6 +131,33 @@ def test_ledger_claims_counts_and_checks(client):
     assert led.waiting() == {"http://y/": ["S"]}
 
 
+def test_ledger_calls_that_do_several_things_in_one_round_trip(client):
+    """claim_page, schedule_page, ask_check and pay_and_finish against the embedded ledger's answers."""
+    from crawler.ledger import MemoryLedger
+
+    keys = SweepKeys(client.pucha_prefix, "s2")
+    for led, other in ((RedisLedger(client, keys), RedisLedger(client, keys)), (MemoryLedger(), None)):
+        led.start_site("S", 0)
+        led.schedule_page("S", "http://s/")  # owed 1, 1 page, its check expected
+        led.schedule_page("S", None)
+        assert (led.owed("S"), led.pages("S")) == (2, 2)
+        assert led.want_check("http://s/", "T") is False  # the page's fetch answers it
+        assert not led.claim_page("S", "http://s/x", cap=2)  # at the cap: nothing claimed ...
+        assert led.claim_page("S", "http://s/x", cap=4)  # ... so a forced follow still gets it
+        assert not led.claim_page("S", "http://s/x", cap=4)
+        assert led.ask_check("http://z/", "S") == (None, True)  # unknown: owed, and the caller sends it
+        assert led.ask_check("http://z/", "S") == (None, False)
+        assert led.owed("S") == 4
+        r = CheckResult(ok=True, status=200)
+        assert led.resolve_check("http://z/", r) == ["S", "S"]
+        assert led.ask_check("http://z/", "U") == (r, False) and led.owed("U") == 0  # known: nothing owed
+        if other is not None:
+            assert other.ask_check("http://z/", "U") == (r, False)
+        led.note_event("S", "page", "c" * 24)  # noted in a batch, sent before the call that may finish
+        assert [led.pay_and_finish("S") for _ in range(4)] == [False, False, False, True]
+        assert led.is_done("S") and led.counts("S") == {"page": 1}
+
+
 def test_a_replayed_run_gets_the_first_runs_answers(client):
     keys = SweepKeys(client.pucha_prefix, "s1")
     led = RedisLedger(client, keys)
