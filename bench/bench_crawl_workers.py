@@ -13,7 +13,9 @@ wall time from start to the last worker's exit; runs alternate 1, 2, 1, 2...
 so that the shared machine's load falls on both alike.
 
 Target (issue 4): 2 workers at least 1.6x of 1 on this 2-core machine, "or
-the reason measured".  The fleet, Redis and the broker run on the same two
+the reason measured".  Each round also runs the embedded sweep (one crawl
+process) on the same fleet, and the last line compares CPU per page: a crawl
+worker's own process against the embedded sweep's (issue 14: at most 1.5).  The fleet, Redis and the broker run on the same two
 cores as the workers, so their CPU seconds are measured too and printed
 beside the workers': when the machine's cores are full, a second worker can
 only take CPU time from the servers feeding it.
@@ -24,6 +26,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -109,6 +112,24 @@ def run_workers(n: int, env: dict, redis_url: str, sites: list[str], servers: di
             "machine_busy": (busy1 - busy0) / max(1, total1 - total0)}
 
 
+def run_embedded(env: dict, home: Path) -> dict:
+    """The embedded sweep on the same fleet, one crawl process: its CPU seconds (scoring and storing
+    included, which a crawl worker leaves to others) and its pages."""
+    env = {k: v for k, v in env.items() if k not in ("PUCHA_REDIS_URL", "PUCHA_KAFKA_BOOTSTRAP")}
+    env.update(PUCHA_HOME=str(home), PUCHA_CRAWL_PROCESSES="1")
+    cmd = [sys.executable, "-m", "census", "sweep", "--as-of", AS_OF, "--probe-rounds", "1", "--probe-interval",
+           "0", "--probe-timeout", str(TIMEOUT), "--link-timeout", str(TIMEOUT), "-q"]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = proc.stdout.read() if proc.stdout else ""
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    m = re.search(r"页面 (\d+), 链接检查 (\d+)", out)
+    if os.waitstatus_to_exitcode(status) != 0 or not m:
+        raise SystemExit(f"embedded sweep failed:\n{out[-3000:]}")
+    return {"pages": int(m.group(1)), "checks": int(m.group(2)), "cpu": ru.ru_utime + ru.ru_stime, "wall": wall}
+
+
 def describe(r: dict) -> str:
     total = sum(r["worker_cpu"]) + sum(r["server_cpu"].values())
     servers = ", ".join(f"{k} {v:.1f}" for k, v in r["server_cpu"].items())
@@ -152,11 +173,17 @@ def main() -> int:
             print(f"fleet serves {served} pages on {len(sites)} sites", flush=True)
             assert fleet.proc is not None and redis_server.proc is not None and broker.proc is not None
             servers = {"fleet": fleet.proc.pid, "redis": redis_server.proc.pid, "kafka": broker.proc.pid}
-            for _ in range(args.repeat):
+            embedded: list[dict] = []
+            for k in range(args.repeat):
                 for n in (1, 2):
                     r = run_workers(n, env, redis_server.url, sites, servers, work, args.timeout)
                     results[n].append(r)
                     print(describe(r), flush=True)
+                e = run_embedded(env, work / f"embedded-{k}")
+                embedded.append(e)
+                print(f"embedded sweep (1 crawl process, scoring included): {e['pages']} pages, {e['checks']} link "
+                      f"checks in {e['wall']:.1f} s; CPU {e['cpu']:.1f} s = {e['cpu'] / e['pages'] * 1000:.2f} ms "
+                      f"per page", flush=True)
     best = {n: max(rs, key=lambda r: r["rate"]) for n, rs in results.items()}
     ratio = best[2]["rate"] / best[1]["rate"]
     print(f"\nbest of {args.repeat}: 1 worker {best[1]['rate']:.1f} pages/s, 2 workers {best[2]['rate']:.1f} pages/s; "
@@ -169,6 +196,11 @@ def main() -> int:
               f"{sum(r['server_cpu'].values()) / cpu * 100:.0f}%; machine busy "
               f"{cpu / r['wall'] / os.cpu_count() * 100:.0f}% from this bench's processes, "
               f"{r['machine_busy'] * 100:.0f}% in all")
+    # CPU per page of one crawl worker's own process beside the embedded sweep's, best run of each.
+    worker = min(sum(r["worker_cpu"]) / max(1, r["pages"]) for r in results[1]) * 1000
+    alone = min(e["cpu"] / max(1, e["pages"]) for e in embedded) * 1000
+    print(f"  1 crawl worker: {worker:.2f} CPU ms per page (its own process); embedded sweep {alone:.2f}")
+    print(f"distributed/embedded CPU per page: {worker / alone:.2f} (target <= 1.5)")
     return 0
 
 

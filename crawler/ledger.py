@@ -160,6 +160,8 @@ class MemoryLedger:
         done = self._results.get(target)
         if done is not None:
             return done, False
+        if site in self._waiting.get(target, ()):  # waiting already: told once, owed once
+            return None, False
         self.owe(site)
         return None, self.want_check(target, site)
 

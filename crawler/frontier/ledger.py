@@ -73,14 +73,18 @@ if v then
   redis.call('HSET', L..'wait', ARGV[4], v); res = '0'
 else redis.call('HSET', L..'wait', ARGV[4], ARGV[5]); res = '1' end""",
     # check_result, then (no result) owe + want_check: "R"..result, "S" (send the check) or "W" (wait).
+    # A site already waiting on the target waits once: it is told once, and owes once.
     "ask_check": """local r = redis.call('HGET', L..'res', ARGV[4]); local res
 if r then res = 'R'..r else
-  redis.call('HINCRBY', L..'owed', ARGV[5], 1)
   local v = redis.call('HGET', L..'wait', ARGV[4])
-  if v then
-    if v == '' then v = ARGV[5] else v = v..'\\n'..ARGV[5] end
-    redis.call('HSET', L..'wait', ARGV[4], v); res = 'W'
-  else redis.call('HSET', L..'wait', ARGV[4], ARGV[5]); res = 'S' end
+  if v and string.find('\\n'..v..'\\n', '\\n'..ARGV[5]..'\\n', 1, true) then res = 'W'
+  else
+    redis.call('HINCRBY', L..'owed', ARGV[5], 1)
+    if v then
+      if v == '' then v = ARGV[5] else v = v..'\\n'..ARGV[5] end
+      redis.call('HSET', L..'wait', ARGV[4], v); res = 'W'
+    else redis.call('HSET', L..'wait', ARGV[4], ARGV[5]); res = 'S' end
+  end
 end""",
     "pay_and_finish": """local res = '0'
 local owed = redis.call('HINCRBY', L..'owed', ARGV[4], -1)
@@ -136,6 +140,7 @@ class RedisLedger:
         # Answers that never change once given: a claimed URL stays claimed, a result stays.
         self._claimed: set[tuple[str, int]] = set()
         self._results: dict[str, CheckResult] = {}
+        self._asked: set[tuple[str, str]] = set()  # (site, target) this worker registered as waiting
         self._note_script = client.register_script(_NOTE_EVENTS)
         self._notes: list = []
 
@@ -247,9 +252,12 @@ class RedisLedger:
 
     def ask_check(self, target: str, site: str) -> tuple[CheckResult | None, bool]:
         hit = self._results.get(target)
-        if hit is not None and journal.cached_ok():
+        if journal.cached_ok() and (hit is not None or (site, target) in self._asked):
             journal.step()
             return hit, False
+        if len(self._asked) > 500_000:
+            self._asked.clear()
+        self._asked.add((site, target))
         raw = self._op("ask_check", target, site)
         if raw[0] == "R":
             result = CheckResult(**json.loads(raw[1:]))
@@ -264,6 +272,7 @@ class RedisLedger:
 
     def resolve_check(self, target: str, result: CheckResult) -> list[str]:
         raw = self._op("resolve_check", target, json.dumps(result.to_dict(), separators=(",", ":")))
+        self._results.setdefault(target, result)  # the first answer stands (HSETNX), here as in Redis
         return raw.split("\n") if raw else []  # a site waiting twice (two of its pages) is told twice
 
     def waiting(self) -> dict[str, list[str]]:

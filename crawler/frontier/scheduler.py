@@ -174,33 +174,37 @@ class FrontierScheduler(Scheduler):
             return None
         func = getattr(func, "_frontier_orig", func)
         run = journal.Run(lid, self.queues.journal_key(lid), replay=lid in self.queues.replays)
-        sched = self
 
+        # A plain function returning the generator: Scrapy reads the source of every generator-function
+        # callback it meets (to warn about return values), and a new closure each request was a new parse.
         def leased(*args: Any, **kwargs: Any):
-            try:
-                with journal.running(run):
-                    out = func(*args, **kwargs)
-                    it = iter(out) if out is not None else iter(())
-                while True:
-                    with journal.running(run):
-                        try:
-                            item = next(it)
-                        except StopIteration:
-                            return
-                    if isinstance(item, Request):
-                        item.meta["_pctx"] = run.step()
-                    elif isinstance(item, Event):
-                        # Into the sink now, not through the item pipeline: Scrapy runs the pipeline after
-                        # the callback has moved on, so the request could be acknowledged (and its worker
-                        # killed) with an event counted in the ledger yet never sent.
-                        sched.spider.emit(item)
-                        continue
-                    yield item
-            finally:
-                sched.finished.append(lid)
+            return self._leased(lid, run, func, args, kwargs)
 
         leased._frontier_orig = func  # type: ignore[attr-defined]
         return leased
+
+    def _leased(self, lid: str, run: journal.Run, func, args: tuple, kwargs: dict):
+        try:
+            with journal.running(run):
+                out = func(*args, **kwargs)
+                it = iter(out) if out is not None else iter(())
+            while True:
+                with journal.running(run):
+                    try:
+                        item = next(it)
+                    except StopIteration:
+                        return
+                if isinstance(item, Request):
+                    item.meta["_pctx"] = run.step()
+                elif isinstance(item, Event):
+                    # Into the sink now, not through the item pipeline: Scrapy runs the pipeline after
+                    # the callback has moved on, so the request could be acknowledged (and its worker
+                    # killed) with an event counted in the ledger yet never sent.
+                    self.spider.emit(item)
+                    continue
+                yield item
+        finally:
+            self.finished.append(lid)
 
     def _ack_finished(self) -> None:
         """Acknowledge the finished requests whose events the broker has confirmed, without waiting for it.
