@@ -1,13 +1,18 @@
 """ASGI guards in front of every route: the body size limit (checked before
-the body is read, small without a login) and the security headers."""
+the body is read, small without a login), NUL characters refused in the
+address, and the security headers."""
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 from starlette.datastructures import MutableHeaders
+
+from portal.errors import NUL_MESSAGE
 
 
 def _style_hashes() -> str:
@@ -80,6 +85,27 @@ async def _refuse(send, limit: int) -> None:
         (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
         (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": body})
+
+
+class RefuseNul:
+    """400 for a NUL character in the path or the query string, for the pages
+    and /api/v1 alike: no parameter may hold one (PostgreSQL's text cannot: it
+    was a 500 there).  Form fields are checked by portal.access.context."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or not (
+                "\x00" in scope["path"] or b"\x00" in unquote_to_bytes(scope.get("query_string", b""))):
+            return await self.app(scope, receive, send)
+        if scope["path"].startswith("/api/"):
+            body, kind = json.dumps({"detail": NUL_MESSAGE}, ensure_ascii=False).encode(), b"application/json"
+        else:
+            body, kind = NUL_MESSAGE.encode(), b"text/plain; charset=utf-8"
+        await send({"type": "http.response.start", "status": 400, "headers": [
+            (b"content-type", kind), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
 
 
 class SecurityHeaders:

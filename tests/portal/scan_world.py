@@ -1,7 +1,7 @@
 """A portal with data, served on loopback, for an outside scanner (docs/SECURITY-SCAN.md).
 
     python tests/portal/scan_world.py serve --dir /tmp/pucha-scan --port 8765
-    python tests/portal/scan_world.py cookie --port 8765 --user bj     # prints pucha_session=...
+    python tests/portal/scan_world.py cookie --port 8765 --user bj [--source 127.0.0.2]  # pucha_session=...
 
 ``serve`` builds, in a fresh SQLite database under --dir, the test
 hierarchy of units and accounts (portal_client.HIERARCHY, password
@@ -70,10 +70,13 @@ def build(directory: Path):
     return app
 
 
-def cookie(port: int, user: str, password: str = PASSWORD) -> str:
+def cookie(port: int, user: str, password: str = PASSWORD, source: str = "127.0.0.1") -> str:
+    """Sign in from ``source`` (another loopback address, e.g. 127.0.0.2, once the
+    scanner's failed logins have throttled 127.0.0.1: the throttle counts by address)."""
     import httpx
 
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False) as client:
+    transport = httpx.HTTPTransport(local_address=source)
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False, transport=transport) as client:
         page = client.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
         answer = client.post("/login", data={"username": user, "password": password, "csrf_token": token})
@@ -88,9 +91,10 @@ def main(argv=None) -> int:
     parser.add_argument("--dir", type=Path, default=Path("/tmp/pucha-scan"))
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--user", default="bj")
+    parser.add_argument("--source", default="127.0.0.1", help="local address to sign in from (cookie)")
     args = parser.parse_args(argv)
     if args.action == "cookie":
-        print(cookie(args.port, args.user))
+        print(cookie(args.port, args.user, source=args.source))
         return 0
     import uvicorn
 
