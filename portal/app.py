@@ -17,6 +17,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
 from portal import access
@@ -87,6 +88,13 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(PortalError)
     async def _portal_error(request: Request, exc: PortalError):
         return render(request, "error.html", status=exc.status, message=str(exc))
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(request: Request, exc: IntegrityError):
+        # A unique key taken by a request that committed in between (two tabs creating one account name):
+        # the transaction was rolled back whole (portal.web.db), so nothing changed.
+        return render(request, "error.html", status=409,
+                      message="与同时进行的另一项操作冲突（例如同一账号名刚被创建），未作任何改动：请刷新页面后重试")
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

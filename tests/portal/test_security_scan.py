@@ -2,7 +2,13 @@
 kept fixed: each test is one finding's regression."""
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
+from sqlalchemy import func, select
+
+from pucha.db import session_scope
 
 
 @pytest.mark.parametrize("token", ["令牌", "\u00e9t\u00e9", "'\"<svg/onload=alert(1)>\u2028"])
@@ -54,3 +60,51 @@ def test_nul_in_the_address_is_refused(world, portal, url):
     response = me.get(url)
     assert response.status_code == 400 and "空字符" in response.text
     assert response.headers["x-frame-options"] == "DENY"  # the refusal passes the headers' guard too
+
+
+def test_a_username_taken_meanwhile_is_a_409_not_a_500(world, portal, db_url, monkeypatch):
+    # wapiti's parallel form posts: two requests checked "alice" free, both inserted; the second hit
+    # the unique key (IntegrityError, a 500).  Here the other request commits while this one hashes.
+    import portal.accounts as accounts_module
+    from portal.models import Account
+
+    real_hash = accounts_module.hash_secret
+
+    def meanwhile(secret):
+        with session_scope(db_url) as s:
+            s.add(Account(username="alice", unit_id=world.units["xc"], password_hash=real_hash("x"),
+                          must_change_password=True, failed_logins=0, session_epoch=0))
+        return real_hash(secret)
+
+    monkeypatch.setattr(accounts_module, "hash_secret", meanwhile)
+    bj = portal()
+    bj.login("bj")
+    response = bj.form(f"/units/{world.units['xc']}/accounts", {"username": "alice"})
+    assert response.status_code == 409 and "未作任何改动" in response.text
+    with session_scope(db_url) as s:
+        assert s.scalar(select(func.count()).select_from(Account).where(Account.username == "alice")) == 1
+
+
+@pytest.mark.parametrize("region", ["\x01北京\x1b", "*)(&))\x08nosuchvalue"])
+def test_control_characters_in_an_export_title_are_dropped_not_a_500(world, portal, region):
+    # wapiti's ldap payloads in /results/sites/export?region=…: openpyxl's IllegalCharacterError.
+    me = portal()
+    me.login("bj")
+    response = me.get("/results/sites/export", params={"region": region})
+    assert response.status_code == 200
+    title = openpyxl.load_workbook(io.BytesIO(response.content)).active["A1"].value
+    assert title.startswith("全国政府网站普查网站评分结果（") and not any(ord(c) < 32 for c in title)
+
+
+def test_print_workbook_cells_cannot_be_formulas():
+    from portal.exports import print_workbook
+
+    book = print_workbook([("表", "标题\x02", ["名称"], [['=HYPERLINK("http://evil.test","点击")'], ["a\x1fb"]],
+                            ["@SUM(A1)"])], "2026-11-20", "单位\x03")
+    values = [c.value for row in book_rows(book) for c in row if c.value is not None]
+    assert "标题" in values and "单位：单位" in values and "ab" in values
+    assert "'=HYPERLINK(\"http://evil.test\",\"点击\")" in values and "'@SUM(A1)" in values
+
+
+def book_rows(data: bytes):
+    return openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows()
