@@ -24,7 +24,7 @@ from portal import access
 from portal.outbox import Sender
 from portal.errors import PortalError
 from portal.routes import auth, campaign, filing, inspection, mailbox, public, results, review, units
-from portal.guards import BodyLimit, RefuseNul, SecurityHeaders
+from portal.guards import BodyLimit, NulGuard, SecurityHeaders
 from portal.routes import audit as audit_routes, batches, opendata, rollup, tokens
 from portal.sessions import ServerSessions
 from portal.web import redirect, render, trusted_networks
@@ -45,11 +45,11 @@ def create_app(settings: pucha_settings.Settings | None = None, db_url: str | No
     app.state.outbox = Sender(app.state.db_url, settings)
     app.state.trusted_proxies = trusted_networks(settings.portal_trusted_proxies)
     ensure_db(app.state.db_url)
-    # Added innermost first: headers outside everything, NUL in the address refused, then sessions,
+    # Added innermost first: headers outside everything, then no NUL in the address, then sessions,
     # then the body limit (which needs the session to know whether the request is anonymous).
     app.add_middleware(BodyLimit, settings=settings)
     app.add_middleware(ServerSessions, db_url=app.state.db_url, settings=settings)
-    app.add_middleware(RefuseNul)  # before the session's lookup; its answer still gets the headers
+    app.add_middleware(NulGuard)  # before the session's lookup; a refusal still gets the headers
     app.add_middleware(SecurityHeaders, settings=settings)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
     for router in ROUTERS:
