@@ -117,3 +117,12 @@ def test_print_workbook_cells_cannot_be_formulas():
 
 def book_rows(data: bytes):
     return openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows()
+
+
+@pytest.mark.parametrize("filename", ["..", ".", "a\x00b.xlsx", "\x1b[31m.xlsx"])
+def test_an_upload_named_dot_dot_or_with_control_characters_is_read_not_a_500(world, portal, filename):
+    # wapiti's upload payloads: the file name ".." was the scratch folder's parent (IsADirectoryError).
+    bj = portal()
+    bj.login("bj")
+    response = bj.form("/import", {"owner": str(world.units["xc_edu"])}, files={"file": (filename, b"not a workbook")})
+    assert response.status_code == 400 and "导入" in response.text
