@@ -13,7 +13,7 @@ from fastapi import Request
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from portal.errors import Forbidden, NotFound, PortalError
+from portal.errors import NUL_MESSAGE, Forbidden, NotFound, PortalError
 from portal.models import Account, MailboxReport, Registration, SiteOwner, Unit
 from portal.security import new_csrf_token, same_token
 from portal.web import db
@@ -22,6 +22,14 @@ from pucha.registry.model import Site
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Pages a user who must change the password may still reach.
 _OPEN_WHEN_FORCED = ("/password", "/logout", "/static/")
+
+
+class NulRefused(PortalError):
+    """A NUL character in a form field: no field may hold one (PostgreSQL's text
+    cannot, SQLite's would echo it into pages); refused before any route runs."""
+
+    def __init__(self) -> None:
+        super().__init__(NUL_MESSAGE)
 
 
 class LoginRequired(Exception):
@@ -53,12 +61,17 @@ async def context(request: Request) -> None:
             else:
                 session.pop("aid", None)
     if request.method not in SAFE_METHODS:
-        given = request.headers.get("x-csrf-token")
-        if given is None and request.headers.get("content-type", "").startswith(
+        form = None
+        if request.headers.get("content-type", "").startswith(
                 ("application/x-www-form-urlencoded", "multipart/form-data")):
-            given = (await request.form()).get("csrf_token")
+            form = await request.form()
+        given = request.headers.get("x-csrf-token")
+        if given is None and form is not None:
+            given = form.get("csrf_token")
         if not same_token(session.get("csrf"), given if isinstance(given, str) else None):
             raise CsrfFailed()
+        if form is not None and any(isinstance(v, str) and "\x00" in v for _, v in form.multi_items()):
+            raise NulRefused()
     account = request.state.account
     if account is not None and account.must_change_password \
             and not request.url.path.startswith(_OPEN_WHEN_FORCED):

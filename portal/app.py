@@ -17,13 +17,14 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
 from portal import access
 from portal.outbox import Sender
 from portal.errors import PortalError
 from portal.routes import auth, campaign, filing, inspection, mailbox, public, results, review, units
-from portal.guards import BodyLimit, SecurityHeaders
+from portal.guards import BodyLimit, NulGuard, SecurityHeaders
 from portal.routes import audit as audit_routes, batches, opendata, rollup, tokens
 from portal.sessions import ServerSessions
 from portal.web import redirect, render, trusted_networks
@@ -44,10 +45,11 @@ def create_app(settings: pucha_settings.Settings | None = None, db_url: str | No
     app.state.outbox = Sender(app.state.db_url, settings)
     app.state.trusted_proxies = trusted_networks(settings.portal_trusted_proxies)
     ensure_db(app.state.db_url)
-    # Added innermost first: headers outside everything, then sessions, then the body limit
-    # (which needs the session to know whether the request is anonymous).
+    # Added innermost first: headers outside everything, then no NUL in the address, then sessions,
+    # then the body limit (which needs the session to know whether the request is anonymous).
     app.add_middleware(BodyLimit, settings=settings)
     app.add_middleware(ServerSessions, db_url=app.state.db_url, settings=settings)
+    app.add_middleware(NulGuard)  # before the session's lookup; a refusal still gets the headers
     app.add_middleware(SecurityHeaders, settings=settings)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
     for router in ROUTERS:
@@ -86,6 +88,13 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(PortalError)
     async def _portal_error(request: Request, exc: PortalError):
         return render(request, "error.html", status=exc.status, message=str(exc))
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(request: Request, exc: IntegrityError):
+        # A unique key taken by a request that committed in between (two tabs creating one account name):
+        # the transaction was rolled back whole (portal.web.db), so nothing changed.
+        return render(request, "error.html", status=409,
+                      message="与同时进行的另一项操作冲突（例如同一账号名刚被创建），未作任何改动：请刷新页面后重试")
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

@@ -7,6 +7,9 @@ nothing: routes run it inside one transaction, rolled back on any error.
 from __future__ import annotations
 
 
+NUL_MESSAGE = "请求含有空字符（NUL），未作任何改动"
+
+
 class PortalError(ValueError):
     """Bad input or an action not allowed in the object's state (HTTP 400)."""
 

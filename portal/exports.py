@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from fastapi.responses import Response
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 from census.report.layout import PrintSheet
@@ -19,9 +20,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def printable(value: Any) -> Any:
+    """Text without the control characters a workbook cannot hold (openpyxl
+    raises on them: a 500 for an export whose title carries a query parameter)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def neutral(value: Any) -> Any:
     """A text cell as text: one starting like a formula (= + - @, tab, CR)
-    gets a leading apostrophe, so no spreadsheet evaluates what a form said."""
+    gets a leading apostrophe, so no spreadsheet evaluates what a form said;
+    control characters a workbook cannot hold are dropped."""
+    value = printable(value)
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
@@ -59,8 +68,9 @@ def print_workbook(sheets: Iterable[tuple[str, str, Sequence[str], Iterable[Sequ
     wb = Workbook()
     wb.remove(wb.active)
     for name, title, head, rows, totals in sheets:
-        sheet = PrintSheet(wb.create_sheet(name[:31]), title, as_of=as_of, unit=unit)
-        sheet.table(head, list(rows), totals, widths=[28, 14])
+        sheet = PrintSheet(wb.create_sheet(name[:31]), printable(title), as_of=printable(as_of), unit=printable(unit))
+        sheet.table(head, [[neutral(v) for v in row] for row in rows],
+                    None if totals is None else [neutral(v) for v in totals], widths=[28, 14])
         sheet.sign()
     out = io.BytesIO()
     wb.save(out)

@@ -56,7 +56,11 @@ def new_csrf_token() -> str:
 
 
 def same_token(expected: str | None, given: str | None) -> bool:
-    return bool(expected and given) and hmac.compare_digest(expected, given)
+    """Constant-time comparison of the session's token and the one sent; any
+    text may be sent (compare_digest refuses non-ASCII str, so compare bytes)."""
+    if not (expected and given):
+        return False
+    return hmac.compare_digest(expected.encode("utf-8", "surrogatepass"), given.encode("utf-8", "surrogatepass"))
 
 
 def session_key(configured: str | None, home: Path) -> str:

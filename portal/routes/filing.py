@@ -4,6 +4,7 @@ organisation units (导入, 导出上报表)."""
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -219,7 +220,11 @@ def _import_error(request: Request, account, problems: list[str], status: int = 
 
 
 async def _save_upload(upload: UploadFile, directory: Path) -> Path:
-    name = Path(upload.filename or "upload").name[-100:] or "upload"
+    # The browser's file name, as a plain name in our scratch folder: ".." (wapiti's upload
+    # payload) was the folder's parent, a 500; control characters (NUL) cannot name a file.
+    name = "".join(ch for ch in Path(upload.filename or "").name if unicodedata.category(ch) != "Cc")[-100:]
+    if name in ("", ".", ".."):
+        name = "upload"
     data = await upload.read(files.MAX_UPLOAD + 1)
     if len(data) > files.MAX_UPLOAD:
         raise PortalError(f"文件“{name}”太大（最多 {files.MAX_UPLOAD // 1024 // 1024} MB）")
