@@ -15,6 +15,7 @@ pucha.store.clickhouse / clickhouse_sql:
 """
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any
 
@@ -28,13 +29,13 @@ from pucha.store.base import SweepInfo
 from pucha.store.clickhouse import ClickHouseStore
 from pucha.store.clickhouse_sql import _STARTED, _SWEEPS, MIGRATIONS
 from pucha.store.embedded import EmbeddedStore
-from test_store_contract import (  # noqa: F401  (collected again here, against the `store` below)
-    test_conflicting_duplicates_keep_the_canonical_event, test_discard_partial_drops_only_the_unfinished_sites,
-    test_done_sites_and_counts_per_site_and_kind, test_events_round_trip_in_a_fixed_order, test_region_table,
-    test_rows_and_columns_store_the_same_events_as_write_events, test_scorecards_newest_sweep_per_site_and_region_filter,
-    test_sweeps_begin_finish_and_list, test_writes_are_idempotent_whatever_the_order)
-
 A, B, C = contract.A, contract.B, contract.C
+
+# Every contract test that takes a `store` runs here too, against the `store` fixture below
+# (new contract tests join without being listed).
+for _name, _test in vars(contract).items():
+    if _name.startswith("test_") and "store" in inspect.signature(_test).parameters:
+        globals()[_name] = _test
 
 
 def _literal(value: Any) -> str:
