@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, selectinload
 from pucha.db import ensure_db, session_scope
 from pucha.registry import headers
 from pucha.registry.loader import normalise_url
-from pucha.registry.changes import ColumnRow, add_site, change_site
-from pucha.registry.model import FORM_FIELDS, Site
+from pucha.registry.changes import ColumnRow, add_sites, change_site
+from pucha.registry.model import FORM_FIELDS, Column, Site
 from pucha.registry.problems import Problem, Problems, RegistryImportError
 from pucha.registry.readers import read_csv, read_workbook
 from pucha.registry.tables import Table, parse_table
@@ -232,26 +232,50 @@ def _column_items(cells: dict[str, str], bad) -> list[tuple[str, str]] | None:
 def _apply(session: Session, sites: dict[str, _SiteRow], columns: dict[str, list[ColumnRow]] | None,
            source: str) -> ImportResult:
     touched = list(sites) + [h for h in (columns or {}) if h not in sites]
-    existing = {s.home_url: s for chunk in _chunks(touched) for s in session.scalars(
-        select(Site).where(Site.home_url.in_(chunk)).options(selectinload(Site.columns)))}
-    added = updated = unchanged = 0
+    existing = _registered(session, touched, with_columns=columns is not None)
+    new, changed = [], []
     for home_url in touched:
         values = sites[home_url].values if home_url in sites else None
         new_columns = None if columns is None else columns.get(home_url, [])
-        site = existing.get(home_url)
-        if site is None:
-            add_site(session, values, new_columns or [], source)
-            added += 1
-        elif change_site(session, site, source, values, new_columns):
-            updated += 1
-        else:
-            unchanged += 1
-    session.flush()
+        if home_url not in existing:
+            new.append((values, new_columns or []))
+            continue
+        _, old_values, old_columns = existing[home_url]
+        # The comparisons change_site makes: only the sites they find changed are loaded as objects.
+        if (values is not None and any(old_values[f] != v for f, v in values.items())) or \
+                (new_columns is not None and old_columns != new_columns):
+            changed.append(existing[home_url][0])
+    add_sites(session, new, source)
+    updated = 0
+    for chunk in _chunks(changed):
+        for site in session.scalars(select(Site).where(Site.id.in_(chunk)).options(selectinload(Site.columns))):
+            updated += change_site(session, site, source, sites[site.home_url].values if site.home_url in sites
+                                   else None, None if columns is None else columns.get(site.home_url, []))
+        session.flush()
+        session.expunge_all()  # a national re-import may change every site: keep one chunk of objects at a time
     total = sum(len(c) for c in (columns or {}).values())
-    return ImportResult(source, added, updated, unchanged, total)
+    return ImportResult(source, len(new), updated, len(touched) - len(new) - updated, total)
 
 
-def _chunks(items: list[str], size: int = 500):
+def _registered(session: Session, homes: list[str], with_columns: bool
+                ) -> dict[str, tuple[int, dict[str, str], list[ColumnRow] | None]]:
+    """home_url -> (id, form values, columns in order) of the registered sites among ``homes``, as rows."""
+    found: dict[str, tuple[int, dict[str, str], list[ColumnRow] | None]] = {}
+    fields = [getattr(Site, f) for f in FORM_FIELDS]
+    for chunk in _chunks(homes):
+        rows = session.execute(select(Site.id, Site.home_url, *fields).where(Site.home_url.in_(chunk))).all()
+        by_id: dict[int, list[ColumnRow]] = {r[0]: [] for r in rows}
+        if with_columns and by_id:
+            for site_id, *column in session.execute(
+                    select(Column.site_id, Column.category, Column.name, Column.url)
+                    .where(Column.site_id.in_(list(by_id))).order_by(Column.site_id, Column.position)):
+                by_id[site_id].append(tuple(column))
+        for site_id, home_url, *values in rows:
+            found[home_url] = (site_id, dict(zip(FORM_FIELDS, values)), by_id[site_id] if with_columns else None)
+    return found
+
+
+def _chunks(items: list, size: int = 500):
     # A national file holds some 86,000 sites: more than a database takes as
     # parameters of one IN (SQLite 32,766, PostgreSQL 65,535).
     for start in range(0, len(items), size):
