@@ -157,15 +157,18 @@ def _check_columns(table: Table, named: set[str], session: Session,
     a site whose own row is wrong is not reported again as unknown."""
     label = table.labels
     checked: list[tuple[int, str, list[ColumnRow]]] = []
+    homes: dict[str, str] = {}  # a site's ~17 rows repeat its homepage: checked once (valid ones only)
     for row, cells in table.rows:
         def bad(field: str, message: str) -> None:
             problems.add(table.file, message, table.sheet, row, label[field])
 
-        home_url = category = None
+        category = None
+        home_url = homes.get(cells["homepage"])
         try:
-            if not cells["homepage"] or headers.is_none_value(cells["homepage"]):
-                raise Invalid("必填，应为该栏目所属网站的首页网址")
-            home_url = normalise_url(check_url(cells["homepage"]))
+            if home_url is None:
+                if not cells["homepage"] or headers.is_none_value(cells["homepage"]):
+                    raise Invalid("必填，应为该栏目所属网站的首页网址")
+                home_url = homes[cells["homepage"]] = normalise_url(check_url(cells["homepage"]))
         except Invalid as exc:
             bad("homepage", str(exc))
         try:
