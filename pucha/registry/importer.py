@@ -235,27 +235,33 @@ def _column_items(cells: dict[str, str], bad) -> list[tuple[str, str]] | None:
 def _apply(session: Session, sites: dict[str, _SiteRow], columns: dict[str, list[ColumnRow]] | None,
            source: str) -> ImportResult:
     touched = list(sites) + [h for h in (columns or {}) if h not in sites]
-    existing = _registered(session, touched, with_columns=columns is not None)
-    new, changed = [], []
-    for home_url in touched:
-        values = sites[home_url].values if home_url in sites else None
-        new_columns = None if columns is None else columns.get(home_url, [])
-        if home_url not in existing:
-            new.append((values, new_columns or []))
-            continue
-        _, old_values, old_columns = existing[home_url]
-        # The comparisons change_site makes: only the sites they find changed are loaded as objects.
-        if (values is not None and any(old_values[f] != v for f, v in values.items())) or \
-                (new_columns is not None and old_columns != new_columns):
-            changed.append(existing[home_url][0])
-    add_sites(session, new, source)
+    new: list[tuple[dict[str, str], list[ColumnRow]]] = []
     updated = 0
-    for chunk in _chunks(changed):
-        for site in session.scalars(select(Site).where(Site.id.in_(chunk)).options(selectinload(Site.columns))):
-            updated += change_site(session, site, source, sites[site.home_url].values if site.home_url in sites
-                                   else None, None if columns is None else columns.get(site.home_url, []))
-        session.flush()
-        session.expunge_all()  # a national re-import may change every site: keep one chunk of objects at a time
+    # A chunk at a time, registered rows and changed objects alike: a national re-import may
+    # compare and change every one of 86,000 sites.
+    for chunk in _chunks(touched):
+        existing = _registered(session, chunk, with_columns=columns is not None)
+        changed = []
+        for home_url in chunk:
+            values = sites[home_url].values if home_url in sites else None
+            new_columns = None if columns is None else columns.get(home_url, [])
+            if home_url not in existing:
+                new.append((values, new_columns or []))
+                continue
+            site_id, old_values, old_columns = existing[home_url]
+            # The comparisons change_site makes: only the sites they find changed are loaded as objects.
+            if (values is not None and any(old_values[f] != v for f, v in values.items())) or \
+                    (new_columns is not None and old_columns != new_columns):
+                changed.append(site_id)
+        if changed:
+            for site in session.scalars(select(Site).where(Site.id.in_(changed))
+                                        .options(selectinload(Site.columns))):
+                updated += change_site(session, site, source,
+                                       sites[site.home_url].values if site.home_url in sites else None,
+                                       None if columns is None else columns.get(site.home_url, []))
+            session.flush()
+            session.expunge_all()
+    add_sites(session, new, source)
     total = sum(len(c) for c in (columns or {}).values())
     return ImportResult(source, len(new), updated, len(touched) - len(new) - updated, total)
 
