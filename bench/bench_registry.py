@@ -142,7 +142,8 @@ def run_phase(name: str, *args: str) -> dict:
 
 
 def report(label: str, r: dict, base: dict | None = None) -> None:
-    ratio = f"  {r['seconds'] / base['seconds']:5.2f}x baseline" if base else ""
+    ratio = (f"  time {r['seconds'] / base['seconds']:4.2f}x, RSS {r['peak_mb'] / base['peak_mb']:4.2f}x baseline"
+             if base else "")
     print(f"  {label:<34} {r['seconds']:8.1f} s  peak RSS {r['peak_mb']:6.0f} MB{ratio}  ({r['text']})")
 
 

@@ -122,7 +122,7 @@ def _check_sites(table: Table, problems: Problems, doubts: Problems) -> tuple[di
     the table names (valid rows or not); problems for the invalid rows."""
     sites: dict[str, _SiteRow] = {}
     first_row: dict[str, int] = {}  # homepage -> row, valid or not, to find repeats
-    for row, cells in table.rows:
+    for row, cells in table.take_rows():
         values: dict[str, str] = {}
         for field in FORM_FIELDS:
             def doubt(message: str, field: str = field, row: int = row) -> None:
@@ -156,9 +156,10 @@ def _check_columns(table: Table, named: set[str], session: Session,
     ``named`` are the homepages of the sites table, valid or not: a column of
     a site whose own row is wrong is not reported again as unknown."""
     label = table.labels
-    checked: list[tuple[int, str, list[ColumnRow]]] = []
+    columns: dict[str, list[ColumnRow]] = {}
+    outside: list[tuple[int, str, list[ColumnRow]]] = []  # rows of sites not in the file: known?
     homes: dict[str, str] = {}  # a site's ~17 rows repeat its homepage: checked once (valid ones only)
-    for row, cells in table.rows:
+    for row, cells in table.take_rows():
         def bad(field: str, message: str) -> None:
             problems.add(table.file, message, table.sheet, row, label[field])
 
@@ -179,14 +180,16 @@ def _check_columns(table: Table, named: set[str], session: Session,
             bad("category", str(exc))
         items = _column_items(cells, bad)
         if home_url and category and items is not None:
-            checked.append((row, home_url, [(category, name, link) for name, link in items]))
+            rows = [(category, name, link) for name, link in items]
+            if home_url in named:
+                columns.setdefault(home_url, []).extend(rows)
+            else:
+                outside.append((row, home_url, rows))
 
-    outside = {h for _, h, _ in checked if h not in named}
-    registered = {s for chunk in _chunks(sorted(outside))
+    registered = {s for chunk in _chunks(sorted({h for _, h, _ in outside}))
                   for s in session.scalars(select(Site.home_url).where(Site.home_url.in_(chunk)))}
-    columns: dict[str, list[ColumnRow]] = {}
-    for row, home_url, rows in checked:
-        if home_url not in named and home_url not in registered:
+    for row, home_url, rows in outside:
+        if home_url not in registered:
             problems.add(table.file, f"\"{home_url}\" 既不在本次导入的网站中，也不在登记库中（请先登记该网站）",
                          table.sheet, row, label["homepage"])
             continue

@@ -57,7 +57,7 @@ def test_bench_registry_imports_reimports_and_streams_on_each_backend(backends):
     assert "30 sites, 90 columns: CSV" in out
     assert [b for b in ("SQLite", "PostgreSQL") if f"\n{b}:\n" in out] == list(backends)
     peak = r" +[\d.]+ s  peak RSS +\d+ MB"
-    assert len(re.findall(r"import_registry \(empty registry\)" + peak + r" +[\d.]+x baseline  \(added 30, "
+    assert len(re.findall(r"import_registry \(empty registry\)" + peak + r"  time [\d.]+x, RSS [\d.]+x baseline  \(added 30, "
                           r"updated 0, unchanged 0, columns 90\)", out)) == len(backends), out
     assert len(re.findall(r"import_registry again \(unchanged\)" + peak + r".*\(added 0, updated 0, unchanged 30,",
                           out)) == len(backends), out
