@@ -2,8 +2,9 @@
 
 Scrapy runs one reactor per process on one core.  With ``PUCHA_CRAWL_PROCESSES``
 crawl processes (0: one per core) the registry's sites are split among them by
-host, so a host is only ever crawled by one process and its politeness delay
-holds; each child runs the census spider as the single-process sweep does and
+a hash of their host, so a host is only ever crawled by one process and its
+politeness delay holds, and each child streams its own share from the registry
+(census.sweepjob.SiteSource) as the single process does; each child runs the census spider as the single-process sweep does and
 sends its events, as JSON lines, through one queue to this process, which
 stores them and scores each site at its SiteDone (pucha.transport.LocalHandOff).
 A child's events arrive in the order it made them, so a site's SiteDone
@@ -17,6 +18,7 @@ most N requests instead of one).
 """
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import queue as queues
@@ -28,31 +30,23 @@ from typing import Any, Callable, Sequence
 from urllib.parse import urlsplit
 
 from pucha.events import Event, from_json
-from pucha.registry.records import SiteRecord
 from pucha.settings import Settings
 
 BATCH = 500  # events per queue message: fewer pickles, and a site's SiteDone still goes at once
 _POLL = 1.0
 
 
-def processes_for(cfg: Settings, sites: Sequence[SiteRecord]) -> int:
-    """How many crawl processes a sweep of ``sites`` uses: the setting (0: every core), at most one per host."""
+def processes_for(cfg: Settings, n_sites: int) -> int:
+    """How many crawl processes a sweep of ``n_sites`` uses: the setting (0: every core), at most one a site."""
     wanted = cfg.crawl_processes or os.cpu_count() or 1
-    return max(1, min(wanted, len({urlsplit(s.home_url).netloc for s in sites})))
+    return max(1, min(wanted, n_sites))
 
 
-def partition(sites: Sequence[SiteRecord], n: int) -> list[list[SiteRecord]]:
-    """Sites in ``n`` shares of about equal work (columns + 1 per site), never splitting a host."""
-    by_host: dict[str, list[SiteRecord]] = defaultdict(list)
-    for s in sites:
-        by_host[urlsplit(s.home_url).netloc].append(s)
-    shares: list[list[SiteRecord]] = [[] for _ in range(n)]
-    load = [0] * n
-    for host in sorted(by_host, key=lambda h: (-sum(len(s.columns) + 1 for s in by_host[h]), h)):
-        i = load.index(min(load))
-        shares[i].extend(by_host[host])
-        load[i] += sum(len(s.columns) + 1 for s in by_host[host])
-    return [s for s in shares if s]
+def share_of(home_url: str, n: int) -> int:
+    """Which of ``n`` crawl processes crawls a site: by its host, so a host is never split (its politeness
+    holds), and the same in every process without any of them reading the whole registry."""
+    host = urlsplit(home_url).netloc.lower()
+    return int.from_bytes(hashlib.blake2b(host.encode("utf-8"), digest_size=8).digest(), "big") % n
 
 
 class QueueSink:
@@ -86,25 +80,28 @@ def _exit_when_orphaned(parent: int) -> None:
     os._exit(1)
 
 
-def _child(cfg: Settings, sites: list[SiteRecord], sweep: str, as_of: date, index: int, q: Any) -> None:
+def _child(cfg: Settings, n: int, index: int, wanted: set[str] | None, skip: set[str], sweep: str, as_of: date,
+           q: Any) -> None:
+    from census.sweepjob import SiteSource
     from crawler.run import run_crawl
 
     threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
-
+    source = SiteSource(cfg.database_url, wanted, cfg.registry_batch)
+    mine = (s for s in source.for_crawl(skip) if share_of(s.home_url, n) == index)
     sink = QueueSink(q, index)
-    counts = run_crawl(cfg, sites, sweep=sweep, as_of=as_of, sink=sink,
-                       on_tick=lambda c: q.put(("tick", index, c)))
+    counts = run_crawl(cfg, mine, sweep=sweep, as_of=as_of, sink=sink, on_tick=lambda c: q.put(("tick", index, c)))
     sink.flush()
     q.put(("done", index, counts))
 
 
-def crawl_in_processes(cfg: Settings, shares: list[list[SiteRecord]], *, sweep: str, as_of: date, sink: Any,
-                       on_tick: Callable[[dict], None] | None = None) -> dict:
-    """Crawl each share in a process of its own; their events go into ``sink`` here.  The summed counts."""
+def crawl_in_processes(cfg: Settings, n: int, wanted: set[str] | None, skip: set[str], *, sweep: str, as_of: date,
+                       sink: Any, on_tick: Callable[[dict], None] | None = None) -> dict:
+    """Crawl the registry's sites (``wanted``, or all; but ``skip``) in ``n`` processes, each its share by
+    host; their events go into ``sink`` here.  The summed counts."""
     ctx = multiprocessing.get_context("spawn")  # a fresh interpreter each: Scrapy's reactor is per process
     q = ctx.Queue(maxsize=256)
-    procs = [ctx.Process(target=_child, args=(cfg, share, sweep, as_of, i, q), daemon=True,
-                         name=f"pucha-crawl-{i}") for i, share in enumerate(shares)]
+    procs = [ctx.Process(target=_child, args=(cfg, n, i, wanted, skip, sweep, as_of, q), daemon=True,
+                         name=f"pucha-crawl-{i}") for i in range(n)]
     for p in procs:
         p.start()
     ticks: dict[int, dict] = {}

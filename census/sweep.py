@@ -10,6 +10,7 @@ ClickHouse configured the same command submits the sweep to the workers
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 
@@ -31,13 +32,14 @@ def run_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
 def run_embedded_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
     from crawler.run import run_crawl
     from census import metrics
-    from census.crawlpool import crawl_in_processes, partition, processes_for
+    from census.crawlpool import crawl_in_processes, processes_for
     from pucha.transport import LocalHandOff
     from census.progress import SweepProgress
     from pucha.store import open_store
     from scorers.scoring import SiteScorer
 
-    sites = select_sites(cfg, opts.sites)
+    sites = select_sites(cfg, opts.sites, cfg.registry_batch)  # a SiteSource: streamed from the registry, never held whole
+    n_sites = len(sites)
     store = open_store(cfg)
     sweep = opts.resume or new_sweep_id(opts.as_of)
     skip: set[str] = set()
@@ -45,35 +47,44 @@ def run_embedded_sweep(cfg: Settings, opts: SweepOptions) -> SweepSummary:
         info = store.sweep(opts.resume)
         if info is None:
             raise UserError(f"没有编号为 {opts.resume} 的普查任务")
-        skip = store.done_sites(sweep) & {s.home_url for s in sites}
-        store.discard_partial(sweep, {s.home_url for s in sites} - skip)
+        homes = sites.homes()
+        skip = store.done_sites(sweep) & homes
+        store.discard_partial(sweep, homes - skip)
     else:
-        store.begin_sweep(SweepInfo(sweep, opts.as_of.isoformat(), time.time(), sites=len(sites),
+        store.begin_sweep(SweepInfo(sweep, opts.as_of.isoformat(), time.time(), sites=n_sites,
                                     params=json.dumps({"probe_rounds": cfg.probe_rounds,
                                                        "probe_interval": cfg.probe_interval,
                                                        "probe_timeout": cfg.probe_timeout,
                                                        "link_timeout": cfg.link_timeout})))
     measured = metrics.serve(cfg)
-    scorer = SiteScorer(metrics.CountingStore(store, "sweep") if measured else store, sweep,
-                        {s.home_url: s for s in sites}, opts.as_of, cfg.rulebook)
-    handoff = LocalHandOff(store, on_site_done=scorer.score_and_store)
+    scorer = SiteScorer(metrics.CountingStore(store, "sweep") if measured else store, sweep, sites, opts.as_of,
+                        cfg.rulebook)
+    summary = SweepSummary(sweep, opts.as_of.isoformat(), n_sites)
+
+    def site_done(home: str) -> None:
+        # Scored, counted and let go: neither the record nor the card stays for the whole sweep.
+        scorer.score_and_store(home)
+        sites.release(home)
+        card = scorer.cards.pop(home, None)
+        if card is not None:
+            summary.add_cards([card])
+
+    handoff = LocalHandOff(store, on_site_done=site_done)
     sink = metrics.CountingSink(handoff) if measured else handoff
     started = time.monotonic()
-    totals = {"sites_done": len(sites), "probes": (len(sites) - len(skip)) * cfg.probe_rounds}
-    todo = [s for s in sites if s.home_url not in skip]
-    n = processes_for(cfg, todo)
+    totals = {"sites_done": n_sites, "probes": (n_sites - len(skip)) * cfg.probe_rounds}
+    n = processes_for(cfg, n_sites - len(skip))
     with SweepProgress(totals, enabled=opts.progress) as bar:
         tick = lambda c: bar.update({**c, "sites_done": c.get("sites_done", 0) + len(skip)})  # noqa: E731
-        if n > 1:
-            counts = crawl_in_processes(cfg, partition(todo, n), sweep=sweep, as_of=opts.as_of, sink=sink,
+        if n > 1:  # each crawl process streams its share of the registry itself
+            counts = crawl_in_processes(cfg, n, sites.wanted, skip, sweep=sweep, as_of=opts.as_of, sink=sink,
                                         on_tick=tick)
         else:
-            counts = run_crawl(cfg, todo, sweep=sweep, as_of=opts.as_of, sink=sink, on_tick=tick,
+            counts = run_crawl(cfg, sites.for_crawl(skip), sweep=sweep, as_of=opts.as_of, sink=sink, on_tick=tick,
                                extra_settings={"EXTENSIONS": metrics.EXTENSIONS} if measured else None)
     handoff.close()
     for home in skip:  # finished before the interruption: rescore from the store, cheaply
-        scorer.score_and_store(home)
+        site_done(home)
     store.finish_sweep(sweep)
-    return SweepSummary(sweep, opts.as_of.isoformat(), len(sites), pages=counts.get("pages", 0),
-                        checks=counts.get("checks", 0), probes=counts.get("probes", 0),
-                        seconds=time.monotonic() - started, processes=n).add_cards(scorer.cards.values())
+    return dataclasses.replace(summary, pages=counts.get("pages", 0), checks=counts.get("checks", 0),
+                               probes=counts.get("probes", 0), seconds=time.monotonic() - started, processes=n)

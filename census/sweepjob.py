@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Iterator
 
 from pucha.errors import UserError
 from pucha.registry.records import SiteRecord
@@ -56,19 +57,79 @@ class SweepSummary:
         return "\n".join(lines)
 
 
-def select_sites(cfg: Settings, urls: list[str] | None) -> list[SiteRecord]:
+class SiteSource:
+    """The sites a sweep covers (registered, not merged), read from the registry in batches.
+
+    Iterating streams them (pucha.registry.loader.iter_sites, ``batch`` a query) and can be done
+    again; ``len`` counts them in the database.  The scorer looks a site up with ``get``: the
+    records handed out and not yet ``release``d are kept for it, so a sweep holds the sites in
+    flight, not the registry."""
+
+    def __init__(self, database_url: str | None, homes: set[str] | None = None, batch: int | None = None):
+        from pucha.registry.loader import BATCH
+
+        self.database_url = database_url
+        self.wanted = homes  # None: every site
+        self.batch = batch or BATCH
+        self.queries = 0  # batches read so far (the bench and the tests look)
+        self._live: dict[str, SiteRecord] = {}
+        self._len: int | None = None
+
+    def _iter(self, homes: set[str] | None) -> Iterator[SiteRecord]:
+        from pucha.registry.loader import iter_sites
+
+        def counted() -> None:
+            self.queries += 1
+
+        return iter_sites(self.database_url, exclude_status=("merged",), homes=homes, batch=self.batch,
+                          on_query=counted)
+
+    def __iter__(self) -> Iterator[SiteRecord]:
+        return self._iter(self.wanted)
+
+    def for_crawl(self, skip: set[str] = frozenset()) -> Iterator[SiteRecord]:
+        """The sites to crawl, but ``skip``; each kept for ``get`` until it is released."""
+        for record in self._iter(self.wanted):
+            if record.home_url not in skip:
+                self._live[record.home_url] = record
+                yield record
+
+    def __len__(self) -> int:
+        if self._len is None:
+            from pucha.registry.loader import count_sites
+
+            self._len = (count_sites(self.database_url, exclude_status=("merged",)) if self.wanted is None
+                         else len(self.homes()))
+        return self._len
+
+    def homes(self) -> set[str]:
+        from pucha.registry.loader import site_homes
+
+        homes = site_homes(self.database_url, exclude_status=("merged",))
+        return homes if self.wanted is None else homes & self.wanted
+
+    def get(self, home_url: str) -> SiteRecord | None:
+        record = self._live.get(home_url)
+        if record is None:  # not streamed in this run (a resumed sweep's finished sites): one query
+            record = next(self._iter({home_url}), None)
+        return record
+
+    def release(self, home_url: str) -> None:
+        self._live.pop(home_url, None)
+
+
+def select_sites(cfg: Settings, urls: list[str] | None, batch: int | None = None) -> SiteSource:
     from pucha.db import ensure_db
-    from pucha.registry.loader import load_sites, normalise_url
+    from pucha.registry.loader import normalise_url
 
     ensure_db(cfg.database_url)
-    sites = [s for s in load_sites(cfg.database_url) if s.status != "merged"]
-    if urls:
-        wanted = {normalise_url(u) for u in urls}
-        unknown = wanted - {s.home_url for s in sites}
+    wanted = {normalise_url(u) for u in urls} if urls else None
+    sites = SiteSource(cfg.database_url, wanted, batch)
+    if wanted:
+        unknown = wanted - sites.homes()
         if unknown:
             raise UserError(f"未登记的网站: {', '.join(sorted(unknown))} (先 pucha registry import)")
-        sites = [s for s in sites if s.home_url in wanted]
-    if not sites:
+    if not len(sites):
         raise UserError("登记库中没有网站: 先运行 pucha registry import PATH")
     return sites
 

@@ -53,7 +53,9 @@ def run_crawl(cfg: Settings, sites: Iterable[SiteRecord], *, sweep: str, as_of: 
 
         crawler.signals.connect(opened, signal=signals.spider_opened)
         crawler.signals.connect(closed, signal=signals.spider_closed)
-    process.crawl(crawler, sites=list(sites), sweep=sweep, as_of=as_of, sink=sink, skip=list(skip), ledger=ledger)
+    # The sites as given, not a list of them: the spider takes them as it starts them (a stream of the
+    # national registry is never held whole).
+    process.crawl(crawler, sites=sites, sweep=sweep, as_of=as_of, sink=sink, skip=list(skip), ledger=ledger)
     process.start()
     spider = crawler.spider
     if spider is None or crawler.stats.get_value("finish_reason") not in ("finished",):

@@ -79,6 +79,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUCHA_PROBE_TIMEOUT", 15.0, "seconds after which a probe has failed (附件2: 15 s)", float),
     Setting("PUCHA_LINK_TIMEOUT", 15.0, "seconds after which a link check has failed", float),
     Setting("PUCHA_PAGE_TIMEOUT", 15.0, "download timeout of crawled pages, seconds", float),
+    Setting("PUCHA_REGISTRY_BATCH", 1000, "sites a query when a sweep reads the registry (it streams them, never holding a national registry whole)", int),
     Setting("PUCHA_MAX_PAGES_PER_SITE", 500, "page cap per site per sweep (a trap defence)", int),
     Setting("PUCHA_MAX_DEPTH", 3, "link depth below the homepage and the registered columns", int),
     Setting("PUCHA_MAX_LIST_PAGES", 20, "pagination pages followed per column", int),

@@ -25,6 +25,12 @@ logger = logging.getLogger(__name__)
 
 class DistributedCensusSpider(CensusSpider):
     name = "census_distributed"
+    # Every worker handles any request of any site, and closes by counting them all: all runs, kept.
+    forget_finished = False
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        list(self.take_runs())  # all at once, into self.runs
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):

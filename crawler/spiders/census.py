@@ -43,6 +43,7 @@ LIST_ROLES = ("home", "column", "second", "proxy")
 
 class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spider):
     name = "census"
+    forget_finished = True  # drop a site's run once it is done (nothing of it is in flight then)
 
     def __init__(self, sites: Iterable[SiteRecord] = (), sweep: str = "adhoc", as_of: date | None = None,
                  sink: Any = None, skip: Iterable[str] = (), ledger: Ledger | None = None, **kwargs: Any):
@@ -51,8 +52,12 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
         self.as_of = as_of or localtime.today()
         self.sink = sink
         self.ledger = ledger or MemoryLedger()
-        skip = set(skip)
-        self.runs = {s.home_url: SiteRun(s) for s in sites if s.home_url not in skip}
+        self._skip = set(skip)
+        # Sites are taken as start() asks for them and let go when done (forget_finished): a
+        # national registry streamed from the database (census.sweepjob.SiteSource) is never
+        # held whole.  self.runs is the sites started and not finished.
+        self._sites = iter(sites)
+        self.runs: dict[str, SiteRun] = {}
         self.stats_live = {"pages": 0, "checks": 0, "checks_made": 0, "probes": 0, "sites_done": 0}
 
     @classmethod
@@ -84,6 +89,16 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
         self.stats_live["sites_done"] += 1
         self.emit(SiteDone(self.sweep, site, counts=tuple(sorted(self.ledger.counts(site).items())),
                            pages=self.ledger.pages(site), at=time.time()))
+        if self.forget_finished:
+            self.runs.pop(site, None)
+
+    def take_runs(self) -> Iterable[SiteRun]:
+        """The sites still to start, each made a run (and remembered in self.runs) as it is asked for."""
+        for record in self._sites:
+            if record.home_url in self._skip or record.home_url in self.runs:
+                continue
+            run = self.runs[record.home_url] = SiteRun(record)
+            yield run
 
     def _idle(self) -> None:
         if all(self.ledger.is_done(s) for s in self.runs):
@@ -93,7 +108,7 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
         # Nothing is in flight, yet some site still owes: an error of ours (a callback that raised).
         # Close those sites with what was observed; their unanswered checks stay unscored.
         waiting = self.ledger.waiting()
-        for site in self.runs:
+        for site in list(self.runs):  # finishing a site may forget its run
             if not self.ledger.is_done(site):
                 owed = sorted(t for t, sites in waiting.items() if site in sites)[:5]
                 self.logger.warning("site %s closed with %d item(s) owed (unanswered checks: %s)",
@@ -103,7 +118,7 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
 
     # --- seeds ----------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
-        for run in self.runs.values():
+        for run in self.take_runs():
             for req in self._seed(run):
                 yield req
 

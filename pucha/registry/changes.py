@@ -6,7 +6,7 @@ who or what changed it, and a change that changes nothing leaves none.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,29 @@ def add_site(session: Session, values: dict[str, str], columns: list[ColumnRow],
     after: dict[str, Any] = {**values, "columns": [_column_dict(c) for c in columns]}
     site.history.append(SiteHistory(source=source, before=None, after=after))
     return site
+
+
+def add_sites(session: Session, new: Sequence[tuple[dict[str, str], list[ColumnRow]]], source: str,
+              batch: int = 2000) -> None:
+    """add_site for many sites: the same rows (site, its columns, one history row), written by
+    Core executemany in batches.  An ORM object per site and column, flushed through the unit of
+    work, was most of the time and memory of a national import (bench/bench_registry.py)."""
+    sites, columns, history = Site.__table__, Column.__table__, SiteHistory.__table__
+    conn = session.connection()
+    for start in range(0, len(new), batch):
+        chunk = new[start:start + batch]
+        now = utcnow()
+        ids = conn.execute(sites.insert().returning(sites.c.id, sort_by_parameter_order=True),
+                           [{**values, "home_url": normalise_url(values["homepage"]), "status": "running",
+                             "created_at": now, "updated_at": now} for values, _ in chunk]).scalars().all()
+        column_rows = [{"site_id": site_id, "category": c, "name": n, "url": u, "position": i}
+                       for site_id, (_, rows) in zip(ids, chunk) for i, (c, n, u) in enumerate(rows)]
+        if column_rows:
+            conn.execute(columns.insert(), column_rows)
+        conn.execute(history.insert(), [
+            {"site_id": site_id, "at": now, "source": source, "before": None,
+             "after": {**values, "columns": [_column_dict(c) for c in rows]}}
+            for site_id, (values, rows) in zip(ids, chunk)])
 
 
 def change_site(session: Session, site: Site, source: str, values: dict[str, Any] | None = None,

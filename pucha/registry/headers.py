@@ -125,7 +125,8 @@ def site_type(value: str) -> str | None:
 
 def is_none_value(value: str) -> bool:
     """"无" (or 無): the form's way of saying there is nothing."""
-    return fold(value) == "无"
+    # ASCII never folds to 无; most cells (URLs, numbers, addresses of mail) are ASCII.
+    return not value.isascii() and fold(value) == "无"
 
 
 # Lines under the table of a printed 附件3 (signatures, instructions): the

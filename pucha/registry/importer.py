@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session, selectinload
 from pucha.db import ensure_db, session_scope
 from pucha.registry import headers
 from pucha.registry.loader import normalise_url
-from pucha.registry.changes import ColumnRow, add_site, change_site
-from pucha.registry.model import FORM_FIELDS, Site
+from pucha.registry.changes import ColumnRow, add_sites, change_site
+from pucha.registry.model import FORM_FIELDS, Column, Site
 from pucha.registry.problems import Problem, Problems, RegistryImportError
 from pucha.registry.readers import read_csv, read_workbook
 from pucha.registry.sheetsize import SheetLimits
@@ -167,7 +167,7 @@ def _check_sites(table: Table, problems: Problems, doubts: Problems) -> tuple[di
     the table names (valid rows or not); problems for the invalid rows."""
     sites: dict[str, SiteRow] = {}
     first_row: dict[str, int] = {}  # homepage -> row, valid or not, to find repeats
-    for row, cells in table.rows:
+    for row, cells in table.take_rows():
         values: dict[str, str] = {}
         for field in FORM_FIELDS:
             def doubt(message: str, field: str = field, row: int = row) -> None:
@@ -201,16 +201,20 @@ def _check_columns(table: Table, named: set[str], session: Session,
     ``named`` are the homepages of the sites table, valid or not: a column of
     a site whose own row is wrong is not reported again as unknown."""
     label = table.labels
-    checked: list[tuple[int, str, list[ColumnRow]]] = []
-    for row, cells in table.rows:
+    columns: dict[str, list[ColumnRow]] = {}
+    outside: list[tuple[int, str, list[ColumnRow]]] = []  # rows of sites not in the file: known?
+    homes: dict[str, str] = {}  # a site's ~17 rows repeat its homepage: checked once (valid ones only)
+    for row, cells in table.take_rows():
         def bad(field: str, message: str) -> None:
             problems.add(table.file, message, table.sheet, row, label[field])
 
-        home_url = category = None
+        category = None
+        home_url = homes.get(cells["homepage"])
         try:
-            if not cells["homepage"] or headers.is_none_value(cells["homepage"]):
-                raise Invalid("必填，应为该栏目所属网站的首页网址")
-            home_url = normalise_url(check_url(cells["homepage"]))
+            if home_url is None:
+                if not cells["homepage"] or headers.is_none_value(cells["homepage"]):
+                    raise Invalid("必填，应为该栏目所属网站的首页网址")
+                home_url = homes[cells["homepage"]] = normalise_url(check_url(cells["homepage"]))
         except Invalid as exc:
             bad("homepage", str(exc))
         try:
@@ -221,14 +225,16 @@ def _check_columns(table: Table, named: set[str], session: Session,
             bad("category", str(exc))
         items = _column_items(cells, bad)
         if home_url and category and items is not None:
-            checked.append((row, home_url, [(category, name, link) for name, link in items]))
+            rows = [(category, name, link) for name, link in items]
+            if home_url in named:
+                columns.setdefault(home_url, []).extend(rows)
+            else:
+                outside.append((row, home_url, rows))
 
-    outside = {h for _, h, _ in checked if h not in named}
-    registered = {s for chunk in _chunks(sorted(outside))
+    registered = {s for chunk in _chunks(sorted({h for _, h, _ in outside}))
                   for s in session.scalars(select(Site.home_url).where(Site.home_url.in_(chunk)))}
-    columns: dict[str, list[ColumnRow]] = {}
-    for row, home_url, rows in checked:
-        if home_url not in named and home_url not in registered:
+    for row, home_url, rows in outside:
+        if home_url not in registered:
             problems.add(table.file, f"\"{home_url}\" 既不在本次导入的网站中，也不在登记库中（请先登记该网站）",
                          table.sheet, row, label["homepage"])
             continue
@@ -277,26 +283,56 @@ def _column_items(cells: dict[str, str], bad) -> list[tuple[str, str]] | None:
 def _apply(session: Session, sites: dict[str, SiteRow], columns: dict[str, list[ColumnRow]] | None,
            source: str) -> ImportResult:
     touched = list(sites) + [h for h in (columns or {}) if h not in sites]
-    existing = {s.home_url: s for chunk in _chunks(touched) for s in session.scalars(
-        select(Site).where(Site.home_url.in_(chunk)).options(selectinload(Site.columns)))}
-    added = updated = unchanged = 0
-    for home_url in touched:
-        values = sites[home_url].values if home_url in sites else None
-        new_columns = None if columns is None else columns.get(home_url, [])
-        site = existing.get(home_url)
-        if site is None:
-            add_site(session, values, new_columns or [], source)
-            added += 1
-        elif change_site(session, site, source, values, new_columns):
-            updated += 1
-        else:
-            unchanged += 1
-    session.flush()
+    new: list[tuple[dict[str, str], list[ColumnRow]]] = []
+    updated = 0
+    # A chunk at a time, registered rows and changed objects alike: a national re-import may
+    # compare and change every one of 86,000 sites.
+    for chunk in _chunks(touched):
+        existing = _registered(session, chunk, with_columns=columns is not None)
+        changed = []
+        for home_url in chunk:
+            values = sites[home_url].values if home_url in sites else None
+            new_columns = None if columns is None else columns.get(home_url, [])
+            if home_url not in existing:
+                new.append((values, new_columns or []))
+                continue
+            site_id, old_values, old_columns = existing[home_url]
+            # The comparisons change_site makes: only the sites they find changed are loaded as objects.
+            if (values is not None and any(old_values[f] != v for f, v in values.items())) or \
+                    (new_columns is not None and old_columns != new_columns):
+                changed.append(site_id)
+        if changed:
+            for site in session.scalars(select(Site).where(Site.id.in_(changed))
+                                        .options(selectinload(Site.columns))):
+                updated += change_site(session, site, source,
+                                       sites[site.home_url].values if site.home_url in sites else None,
+                                       None if columns is None else columns.get(site.home_url, []))
+            session.flush()
+            session.expunge_all()
+    add_sites(session, new, source)
     total = sum(len(c) for c in (columns or {}).values())
-    return ImportResult(source, added, updated, unchanged, total)
+    return ImportResult(source, len(new), updated, len(touched) - len(new) - updated, total)
 
 
-def _chunks(items: list[str], size: int = 500):
+def _registered(session: Session, homes: list[str], with_columns: bool
+                ) -> dict[str, tuple[int, dict[str, str], list[ColumnRow] | None]]:
+    """home_url -> (id, form values, columns in order) of the registered sites among ``homes``, as rows."""
+    found: dict[str, tuple[int, dict[str, str], list[ColumnRow] | None]] = {}
+    fields = [getattr(Site, f) for f in FORM_FIELDS]
+    for chunk in _chunks(homes):
+        rows = session.execute(select(Site.id, Site.home_url, *fields).where(Site.home_url.in_(chunk))).all()
+        by_id: dict[int, list[ColumnRow]] = {r[0]: [] for r in rows}
+        if with_columns and by_id:
+            for site_id, *column in session.execute(
+                    select(Column.site_id, Column.category, Column.name, Column.url)
+                    .where(Column.site_id.in_(list(by_id))).order_by(Column.site_id, Column.position)):
+                by_id[site_id].append(tuple(column))
+        for site_id, home_url, *values in rows:
+            found[home_url] = (site_id, dict(zip(FORM_FIELDS, values)), by_id[site_id] if with_columns else None)
+    return found
+
+
+def _chunks(items: list, size: int = 500):
     # A national file holds some 86,000 sites: more than a database takes as
     # parameters of one IN (SQLite 32,766, PostgreSQL 65,535).
     for start in range(0, len(items), size):

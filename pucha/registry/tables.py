@@ -8,6 +8,7 @@ the most known fields.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pucha.registry import headers
@@ -24,7 +25,28 @@ class Table:
     file: str
     sheet: str
     labels: dict[str, str]  # field -> its header as the file writes it
-    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    columns: dict[str, int] = field(default_factory=dict)  # field -> its index in the cells
+    cells: list[tuple[int, list[str]]] = field(default_factory=list)  # (spreadsheet row, the reader's cells)
+
+    @property
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(spreadsheet row, field -> value) for each data row, made as it is read: a national
+        columns file has 1.5 million rows, and a dict kept for each cost more than the cells."""
+        columns = self.columns
+        for number, cells in self.cells:
+            n = len(cells)
+            yield number, {f: cells[i] if i < n else "" for f, i in columns.items()}
+
+    def take_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """As ``rows``, but each row's cells are let go of once it is read, and the table is empty
+        after: the importer reads a table once, and a national columns file's cells are ~500 MB."""
+        cells, self.cells = self.cells, []
+        cells.reverse()
+        columns = self.columns
+        while cells:
+            number, row = cells.pop()
+            n = len(row)
+            yield number, {f: row[i] if i < n else "" for f, i in columns.items()}
 
 
 def column_letter(index: int) -> str:
@@ -99,12 +121,12 @@ def parse_table(raw: RawSheet, fields: dict[str, tuple[str, ...]], problems: Pro
         problems.add(raw.file, f"缺少表头：{'、'.join(missing)}{encoding}", raw.name, header_row)
         return None
 
-    table = Table(raw.file, raw.name, {f: "".join(names[i].split()) for f, i in seen.items()})
+    table = Table(raw.file, raw.name, {f: "".join(names[i].split()) for f, i in seen.items()}, dict(seen))
     for number, cells in rows[pos + height:]:
         if headers.is_footer(cells[0] if cells else ""):
             break
-        table.rows.append((number, {f: cells[i] if i < len(cells) else "" for f, i in seen.items()}))
-    if not table.rows:
+        table.cells.append((number, cells))
+    if not table.cells:
         problems.add(raw.file, "工作表只有表头，没有数据行", raw.name)
         return None
     return table

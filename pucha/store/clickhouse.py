@@ -12,10 +12,12 @@ upserts, so the rules that make writes idempotent are applied when reading:
 * scorecards and sweeps are versioned (ReplacingMergeTree(version)); reads
   take ``argMax(..., version)``, so they are right before and after merges.
 
-The SQL runs on Debian's clickhouse-server 18.16 and current releases: no
-CTE, one JOIN per SELECT (``ANY INNER JOIN``, whose strictness 18.16
-requires), no DateTime64 or LowCardinality (timestamps are Float64 seconds,
-like the events').  The schema (``MIGRATIONS``, pucha.store.clickhouse_sql) is
+The SQL runs on Debian's clickhouse-server 18.16 and current releases
+(tests/store/test_clickhouse_current.py runs it on chdb's): no CTE, one JOIN
+per SELECT, written ``ALL INNER JOIN`` (18.16 requires a strictness; ``ANY``
+would keep one row per key of the *left* side too since 20.x, so one card per
+sweep) with both sides aliased (current releases require it), no DateTime64
+or LowCardinality (timestamps are Float64 seconds, like the events').  The schema (``MIGRATIONS``, pucha.store.clickhouse_sql) is
 created and migrated here, recorded in ``schema_version``.
 """
 from __future__ import annotations
@@ -225,7 +227,7 @@ class ClickHouseStore:
             " argMax(verdict, version) AS c_verdict, argMax(total_tenths, version) AS c_tenths,"
             " argMax(veto_rules, version) AS c_vetoes, argMax(body, version) AS c_body"
             f" FROM scorecards WHERE {where} GROUP BY site, sweep, rulebook"
-            f") ANY INNER JOIN {_STARTED} USING sweep GROUP BY site")
+            f") AS c ALL INNER JOIN {_STARTED} USING sweep GROUP BY site")
 
     def scorecards(self, as_of: str, region: str | None = None) -> list[dict]:
         sql = f"SELECT n_body FROM ({self._newest_cards_sql(region)}) ORDER BY n_region, site"
@@ -248,7 +250,7 @@ class ClickHouseStore:
     def site_history(self, site: str) -> list[dict]:
         sql = ("SELECT c_body FROM (SELECT sweep, as_of, rulebook, argMax(body, version) AS c_body FROM scorecards "
                "WHERE site = %(site)s GROUP BY sweep, as_of, rulebook) "
-               f"ANY INNER JOIN {_STARTED} USING sweep ORDER BY w_started, as_of, rulebook")
+               f"AS c ALL INNER JOIN {_STARTED} USING sweep ORDER BY w_started, as_of, rulebook")
         return [json.loads(b) for (b,) in self._execute(sql, {"site": site})]
 
     # --- sweeps ----------------------------------------------------------------------------

@@ -28,4 +28,5 @@ _SWEEPS = ("SELECT sweep, argMax(as_of, version) AS w_as_of, argMax(started, ver
            "argMax(finished, version) AS w_finished, argMax(has_finished, version) AS w_has_finished, "
            "argMax(status, version) AS w_status, argMax(sites, version) AS w_sites, "
            "argMax(params, version) AS w_params FROM sweeps GROUP BY sweep")
-_STARTED = "(SELECT sweep, argMax(started, version) AS w_started FROM sweeps GROUP BY sweep)"
+# Each sweep's start time, the right side of a JOIN (so aliased: current releases require it).
+_STARTED = "(SELECT sweep, argMax(started, version) AS w_started FROM sweeps GROUP BY sweep) AS w"

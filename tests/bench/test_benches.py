@@ -62,3 +62,18 @@ def test_bench_crawl_measures_rendering_off_and_on():
                    r"left unreadable 0", out)
     assert off and on, out
     assert int(on.group(1)) == int(off.group(1)) + 4  # only the script-filled pages cost a rendering
+
+
+@pytest.mark.parametrize("backends", [("SQLite",), pytest.param(("SQLite", "PostgreSQL"), marks=pytest.mark.services)])
+def test_bench_registry_imports_reimports_and_streams_on_each_backend(backends):
+    out = run("bench_registry.py", "--sites", "30", "--columns", "3",
+              *(() if "PostgreSQL" in backends else ("--skip-postgres",)))
+    assert "30 sites, 90 columns: CSV" in out
+    assert [b for b in ("SQLite", "PostgreSQL") if f"\n{b}:\n" in out] == list(backends)
+    peak = r" +[\d.]+ s  peak RSS +\d+ MB"
+    assert len(re.findall(r"import_registry \(empty registry\)" + peak + r"  time [\d.]+x, RSS [\d.]+x baseline  \(added 30, "
+                          r"updated 0, unchanged 0, columns 90\)", out)) == len(backends), out
+    assert len(re.findall(r"import_registry again \(unchanged\)" + peak + r".*\(added 0, updated 0, unchanged 30,",
+                          out)) == len(backends), out
+    assert len(re.findall(r"sweep's site source \(all sites\)" + peak + r".*\(30 sites, 90 columns streamed "
+                          r"\(1 queries\)\)", out)) == len(backends), out
