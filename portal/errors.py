@@ -7,7 +7,7 @@ nothing: routes run it inside one transaction, rolled back on any error.
 from __future__ import annotations
 
 
-NUL_MESSAGE = "请求含有空字符（NUL），未作任何改动"
+NUL_MESSAGE = "请求含有控制字符（空字符 NUL），未作任何改动"
 
 
 class PortalError(ValueError):

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import re
 import socket
+import threading
+import time
+from contextlib import contextmanager
+from typing import Iterator
 from dataclasses import dataclass, field
 
 from fastapi.testclient import TestClient
@@ -119,3 +123,39 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def served(app) -> Iterator[int]:
+    """The app on a real uvicorn server on loopback, in a thread; its port."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+def file_and_approve(portal, form: dict | None = None, reporter: str = "xc_edu", levels=("xc", "bj")) -> tuple:
+    """A new site filed on the web by ``reporter`` and approved by each of ``levels`` in turn: the
+    registration id, the reporter's client, the last reviewer's client and that approval's response."""
+    edu = portal()
+    edu.login(reporter)
+    rid = registration_id(edu.form("/registrations", form or site_form()))
+    edu.form(f"/registrations/{rid}/submit")
+    reviewer = approved = None
+    for name in levels:
+        reviewer = portal()
+        reviewer.login(name)
+        approved = reviewer.form(f"/registrations/{rid}/approve")
+        assert approved.status_code == 303, approved.text
+    return rid, edu, reviewer, approved

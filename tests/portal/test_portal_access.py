@@ -14,7 +14,7 @@ import datetime as dt
 from portal.batches import batch_of
 from portal.campaign import PHASES
 from portal.models import Account, AuditEntry, Campaign, MailboxReport, Recrawl, Registration
-from portal_client import registration_id, site_form
+from portal_client import file_and_approve, registration_id, site_form
 from pucha.store import open_store
 from results_world import card, store_sweep
 from pucha.db import session_scope
@@ -67,14 +67,7 @@ def _routes(app):
 @pytest.fixture
 def xc_objects(app, world, portal, db_url, tmp_path):
     """A site of 西城区 with its code, an open change filing, and a mailbox letter."""
-    edu = portal()
-    edu.login("xc_edu")
-    rid = registration_id(edu.form("/registrations", site_form()))
-    edu.form(f"/registrations/{rid}/submit")
-    for name in ("xc", "bj"):
-        reviewer = portal()
-        reviewer.login(name)
-        reviewer.form(f"/registrations/{rid}/approve")
+    rid, edu, _, _ = file_and_approve(portal)
     with session_scope(db_url) as s:
         site_id = s.scalar(select(Site.id))
         account_id = s.scalar(select(Account.id).where(Account.username == "xc_edu"))

@@ -4,15 +4,12 @@ artifacts/screenshots/ for a person to look at."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
 import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from portal_client import PASSWORD, site_form
+from portal_client import PASSWORD, served, site_form
 
 pytestmark = pytest.mark.browser
 
@@ -24,21 +21,8 @@ SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 @pytest.fixture
 def base_url(app, world):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
+    with served(app) as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
 
 
 @pytest.fixture

@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import socket
-import threading
-import time
 
 import pytest
 
-from portal_client import free_port
+from portal_client import served as serve_app
 
 
 
 @pytest.fixture
 def served(app):
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield port
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(app) as port:
+        yield port
 
 
 def _post_streaming(port: int, headers: str, total: int, chunk: int = 64 * 1024) -> tuple[bytes, int]:

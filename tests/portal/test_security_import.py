@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import Registration
-from portal_client import PASSWORD, free_port, registration_id, send_mail, site_form
+from portal_client import PASSWORD, file_and_approve, registration_id, send_mail, site_form
+from portal_client import served as serve_app
 from pucha.categories import CATEGORIES
 from pucha.db import session_scope
 from pucha.registry.model import Site
@@ -34,11 +35,7 @@ def _approve_up(portal, rid, *levels):
 
 def _registered(portal, db_url) -> str:
     """A site of 西城区教育委员会, through the web form and review; its code."""
-    edu = portal()
-    edu.login("xc_edu")
-    rid = registration_id(edu.form("/registrations", site_form()))
-    edu.form(f"/registrations/{rid}/submit")
-    _approve_up(portal, rid, "xc", "bj")
+    file_and_approve(portal)
     with session_scope(db_url) as s:
         return s.scalar(select(Site.site_code))
 
@@ -203,19 +200,8 @@ def test_rows_beyond_the_cap_are_refused_though_the_range_hides_them(app, world,
 
 @pytest.fixture
 def served(app):
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(app) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def _logged_in(base: str, username: str) -> httpx.Client:

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from portal import outbox, review
 from portal.access import actor
 from portal.models import Account, OutboxMail, Registration
-from portal_client import Portal, free_port, registration_id, send_mail, site_form
+from portal_client import Portal, file_and_approve, free_port, registration_id, send_mail, site_form
 from pucha import settings as pucha_settings
 from pucha.db import session_scope
 from pucha.registry.model import Site, utcnow
@@ -54,16 +54,7 @@ def _serve(port: int, handler=None, **kwargs) -> tuple[Controller, Inbox]:
 def _approved(portal) -> tuple:
     """A new site filed by 西城区教育委员会 and approved up to the province:
     the registration id, the unit's client, the province's, its approval's response."""
-    edu = portal()
-    edu.login("xc_edu")
-    rid = registration_id(edu.form("/registrations", site_form()))
-    edu.form(f"/registrations/{rid}/submit")
-    for name in ("xc", "bj"):
-        reviewer = portal()
-        reviewer.login(name)
-        approved = reviewer.form(f"/registrations/{rid}/approve")
-        assert approved.status_code == 303
-    return rid, edu, reviewer, approved
+    return file_and_approve(portal)
 
 
 def _mails(db_url: str) -> list[OutboxMail]:
