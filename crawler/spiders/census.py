@@ -24,24 +24,25 @@ from scrapy.http import Response
 
 from pucha import localtime
 from crawler.ledger import Ledger, MemoryLedger
-from crawler.linkcheck import CheckResult, content_type, is_file_url, origin
+from crawler.linkcheck import CheckResult, content_type, origin
 from crawler.probes import ProbeSchedule
 from crawler.middlewares.challenge import challenge_of
 from crawler.scanstatus import BLOCKED, HTTP, classify
 from crawler.settings import HANDLED_STATUSES
 from crawler.siterun import SiteRun, url_key
 from crawler.spiders.checks import ChecksMixin
+from crawler.spiders.following import FollowMixin
 from crawler.spiders.pagination import PaginationMixin
 from crawler.spiders.scripted import ScriptedListsMixin
 from crawler.understand.page import understand
 from pucha import categories as cat
-from pucha.events import Event, GuideElements, InteractionRows, Links, ListItems, Page, SiteDone, TextFinding
+from pucha.events import Event, GuideElements, InteractionRows, ListItems, Page, SiteDone, TextFinding
 from pucha.registry.records import SiteRecord
 
 LIST_ROLES = ("home", "column", "second", "proxy")
 
 
-class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spider):
+class CensusSpider(ChecksMixin, FollowMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spider):
     name = "census"
     forget_finished = True  # drop a site's run once it is done (nothing of it is in flight then)
 
@@ -251,48 +252,6 @@ class CensusSpider(ChecksMixin, PaginationMixin, ScriptedListsMixin, scrapy.Spid
         if role in ("column", "second"):
             yield from self.articles_of_undated(run, m, items)
         yield from self._links(run, m, url, view)
-
-    def _guides(self, run: SiteRun, m: dict, items) -> Iterable[Request]:
-        """The guides are the pages linked from the 办事指南 columns' lists."""
-        for it in items:
-            if it.url and run.same_site(it.url) and not is_file_url(it.url):
-                req = self._follow(run, it.url, role="guide", depth=m["depth"] + 1, column=m["column"], force=True)
-                if req is not None:
-                    yield req
-
-    def articles_of_undated(self, run: SiteRun, m: dict, items) -> Iterable[Request]:
-        """An entry shown without a date takes its article's (SPEC §4), so those articles are fetched
-        whatever the depth and page caps.  The homepage's own entries are followed as second-level pages."""
-        for it in items:
-            if it.date is None and it.url and run.same_site(it.url) and not is_file_url(it.url):
-                req = self._follow(run, it.url, role="page", depth=m["depth"] + 1, column=None, force=True)
-                if req is not None:
-                    yield req
-
-    def _links(self, run: SiteRun, m: dict, url: str, view) -> Iterable[Any]:
-        site = run.home
-        yield Links(self.sweep, site, source=url, targets=tuple(t for t, _ in view.links),
-                    tags=tuple(tag for _, tag in view.links))
-        depth = m["depth"] + 1
-        from_home = m["role"] == "home"
-        for target, tag in view.links:
-            if tag == "a" and run.same_site(target) and not is_file_url(target):
-                req = self._follow(run, target, role="second" if from_home else "page", depth=depth,
-                                   column=target if from_home else None)
-                if req is not None:
-                    yield req
-            req = self.want_check(site, target, tag)
-            if req is not None:
-                yield req
-
-    def _follow(self, run: SiteRun, url: str, *, role: str, depth: int, column: str | None,
-                force: bool = False) -> Request | None:
-        cap = self.cfg.max_pages_per_site * (2 if force else 1)
-        if not force and depth > self.cfg.max_depth:
-            return None
-        if not self.ledger.claim_page(run.home, url_key(url), cap):
-            return None
-        return self._page(run, url, role=role, depth=depth, column=column)
 
     # --- the homepage, from the first good probe ----------------------------------------------------
     def crawl_home(self, run: SiteRun, response: Response | None, error: str | None = None) -> None:
