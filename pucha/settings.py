@@ -29,36 +29,21 @@ def _bool(s: str) -> bool:
     return s.strip().lower() in ("1", "true", "yes", "on")
 
 
+def one_of(*values: str) -> Callable[[str], str]:
+    """A parser that takes one of ``values`` (any case): a typo is an error, never a silent default."""
+    def parse(s: str) -> str:
+        value = s.strip().lower()
+        if value not in values:
+            raise ValueError(value)
+        return value
+    parse.__name__ = "choice (" + ", ".join(values) + ")"  # what the error message names
+    return parse
+
+
 LOG_FORMATS = ("text", "json")
-
-
-def log_format(s: str) -> str:
-    value = s.strip().lower()
-    if value not in LOG_FORMATS:
-        raise ValueError(value)
-    return value
-
-
-SMTP_SECURITY = ("none", "starttls", "ssl")
-
-
-def smtp_security(s: str) -> str:
-    """none, starttls or ssl; a typo must not silently send in clear."""
-    value = s.strip().lower()
-    if value not in SMTP_SECURITY:
-        raise ValueError(value)
-    return value
-
-
+SMTP_SECURITY = ("none", "starttls", "ssl")  # a typo must not silently send in clear
 RENDER_MODES = ("off", "auto")
-
-
-def render_mode(s: str) -> str:
-    """off or auto; anything else is a typo, not a silent off."""
-    value = s.strip().lower()
-    if value not in RENDER_MODES:
-        raise ValueError(value)
-    return value
+log_format, smtp_security, render_mode = one_of(*LOG_FORMATS), one_of(*SMTP_SECURITY), one_of(*RENDER_MODES)
 
 
 SETTINGS: tuple[Setting, ...] = (
