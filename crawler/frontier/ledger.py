@@ -154,9 +154,12 @@ class RedisLedger:
         argv = [jk, jf, self.base, *args]
         if name in _AFTER_NOTES and self._notes:  # the noted events first, in the same round trip
             notes, self._notes = self._notes, []
+            # EVAL with the (short) bodies, not redis-py's Script objects: a pipeline holding a Script
+            # first asks SCRIPT EXISTS, one more round trip each time (18,000 in a 100-site bench).
+            # The bodies cannot meet NOSCRIPT after a Redis restart, so the two never come apart.
             pipe = self.client.pipeline(transaction=False)
-            self._note_script(args=[self.base, *notes], client=pipe)
-            self._scripts[name](args=argv, client=pipe)
+            pipe.eval(self._note_script.script, 0, self.base, *notes)
+            pipe.eval(self._scripts[name].script, 0, *argv)
             out = pipe.execute()[-1]
         else:
             out = self._scripts[name](args=argv)
