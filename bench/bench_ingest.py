@@ -82,7 +82,30 @@ def make_messages(rows: list[tuple]) -> list[tuple[bytes, bytes, dict[str, bytes
     return out
 
 
-def from_kafka(url: str, n: int, workdir: Path) -> tuple[float, int]:
+def raw_consume(bootstrap: str, topics: list[str], n: int) -> float:
+    """Events per second of a plain kafka-python consumer reading the topics from the start as fast as it can, with
+    KafkaSource's fetch sizes and no ingest work (no group, no commit, events counted from the ``n`` headers): the
+    broker's and the client's ceiling, beside which run_ingest's end-to-end rate is read (issue 14)."""
+    from kafka import KafkaConsumer
+
+    t = time.perf_counter()
+    consumer = KafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
+                             enable_auto_commit=False, fetch_max_wait_ms=200, max_poll_records=100_000,
+                             max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_bytes=64 * 1024 * 1024)
+    seen = 0
+    try:
+        while seen < n:
+            if time.perf_counter() - t > 300:
+                raise RuntimeError(f"the raw consumer read {seen} of {n} events in 300 s")
+            for records in consumer.poll(timeout_ms=500).values():
+                for r in records:
+                    seen += int(dict(r.headers)["n"])
+        return n / (time.perf_counter() - t)
+    finally:
+        consumer.close()
+
+
+def from_kafka(url: str, n: int, workdir: Path) -> tuple[float, int, float]:
     """(events per second, messages sent) of run_ingest moving events from a Tansu broker into ClickHouse, from its
     start to the last event stored and committed.  Its consumer joins its group before the events are sent (a first join
     is not a cost per event), and the last partial batch waits 0.25 s instead of run_ingest's 1 s."""
@@ -115,7 +138,9 @@ def from_kafka(url: str, n: int, workdir: Path) -> tuple[float, int]:
         took = time.perf_counter() - t
         stop.set()
         worker.join()
-    return n / took, sink.messages
+        from pucha.transport.kafka.topics import all_topics
+        raw = raw_consume(broker.bootstrap, all_topics("bench", ["page", "list_items"]), n)
+    return n / took, sink.messages, raw
 
 
 def main() -> int:
@@ -175,6 +200,8 @@ def main() -> int:
     if kafka is not None:
         print(f"end to end   KafkaSink -> Tansu -> run_ingest -> ClickHouse: {kafka[0]:11,.0f} events/s  "
               f"({kafka[1]:,} messages, {args.rows / kafka[1]:.1f} events each: the sink's 1 s hold splits batches)")
+        print(f"beside it    plain kafka-python consumer, same topics, no ingest work: {kafka[2]:11,.0f} events/s "
+              f"(the broker's and client's ceiling)")
     print(f"target 200,000 rows/s: {'met' if rate['pucha'][0] >= 200_000 else 'NOT met'}")
     return 0
 

@@ -48,6 +48,12 @@ class SiteState:
             return iter(())
         return (bucket[k] for k in sorted(bucket))
 
+    def unordered(self, kind: str) -> Iterable[Event]:
+        """The events of one kind in no fixed order, for views whose result cannot depend on it
+        (sorting by id is a cost per event)."""
+        bucket = self.by_kind.get(kind)
+        return bucket.values() if bucket else ()
+
     def count(self, kind: str | None = None) -> int:
         if kind is not None:
             return len(self.by_kind.get(kind, ()))
